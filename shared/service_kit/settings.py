@@ -1,0 +1,113 @@
+"""Settings common to every service, read from the environment (and `.env`).
+
+Defaults work out of the box on one machine; `ENV=production` refuses development values.
+"""
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+DEV_SECRET_PREFIX = "dev-"  # noqa: S105 (a marker, not a secret)
+
+
+def development_client_secret(client_id: str) -> str:
+    """The development secret of a service client, known to user-service and that service alike."""
+    return f"{DEV_SECRET_PREFIX}{client_id}-secret"
+
+
+class UnsafeSettingsError(ValueError):
+    pass
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_file_encoding="utf-8")
+
+    service_name: str = "service"
+    env: Environment = Environment.DEVELOPMENT
+    log_level: str = "INFO"
+    log_json: bool = True
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default=["http://localhost:5173", "http://127.0.0.1:5173"],
+        description="Comma-separated origins allowed to call the API from a browser.",
+    )
+
+    user_service_url: str = "http://localhost:8000"
+    event_service_url: str = "http://localhost:8001"
+    booking_service_url: str = "http://localhost:8002"
+    notification_service_url: str = "http://localhost:8003"
+
+    jwt_issuer: str = "event-booking/user-service"
+    jwt_audience: str = "event-booking"
+    jwks_url: str | None = Field(
+        default=None, description="Defaults to USER_SERVICE_URL + /.well-known/jwks.json."
+    )
+    jwks_cache_seconds: int = Field(default=300, ge=1)
+
+    http_connect_timeout: float = Field(default=2.0, gt=0)
+    http_read_timeout: float = Field(default=5.0, gt=0)
+    http_retries: int = Field(default=2, ge=0, le=10)
+    http_max_connections: int = Field(default=100, ge=1)
+
+    service_client_id: str | None = Field(
+        default=None, description="This service's client id at user-service; the service name."
+    )
+    service_client_secret: str | None = Field(
+        default=None, description="Defaults to the development secret in development only."
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator(
+        "user_service_url", "event_service_url", "booking_service_url", "notification_service_url"
+    )
+    @classmethod
+    def strip_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def fill_derived_defaults(self) -> "ServiceSettings":
+        if self.jwks_url is None:
+            self.jwks_url = f"{self.user_service_url}/.well-known/jwks.json"
+        if self.service_client_id is None:
+            self.service_client_id = self.service_name
+        if self.service_client_secret is None and self.env != Environment.PRODUCTION:
+            self.service_client_secret = development_client_secret(self.service_client_id)
+        return self
+
+    @model_validator(mode="after")
+    def refuse_unsafe_production(self) -> "ServiceSettings":
+        if self.env == Environment.PRODUCTION:
+            problems = self.unsafe_production_settings()
+            if problems:
+                raise UnsafeSettingsError(
+                    "refusing to start with ENV=production: " + "; ".join(problems)
+                )
+        return self
+
+    def unsafe_production_settings(self) -> list[str]:
+        """What is unsafe for production; subclasses extend the list with their own checks."""
+        problems = []
+        if "*" in self.cors_origins:
+            problems.append("CORS_ORIGINS=* lets any web site call the API with users' tokens")
+        secret = self.service_client_secret
+        if secret is not None and secret.startswith(DEV_SECRET_PREFIX):
+            problems.append("SERVICE_CLIENT_SECRET is a development secret")
+        return problems
+
+    @property
+    def is_development(self) -> bool:
+        return self.env == Environment.DEVELOPMENT

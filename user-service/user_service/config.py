@@ -1,0 +1,96 @@
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import NoDecode
+
+from service_kit.settings import (
+    DEV_SECRET_PREFIX,
+    Environment,
+    ServiceSettings,
+    development_client_secret,
+)
+
+DEFAULT_SERVICE_CLIENTS = ("event-service", "booking-service", "notification-service")
+DEV_SIGNING_KEY_FILE = Path(".data/user-service/jwt-signing-key.pem")
+
+
+class UserSettings(ServiceSettings):
+    service_name: str = "user-service"
+    user_database_url: str = Field(
+        default="sqlite:///.data/user-service.db",
+        description="postgresql://user:pw@host/db in production; a SQLite file by default.",
+    )
+    database_pool_size: int = Field(default=10, ge=1)
+    auto_migrate: bool | None = Field(
+        default=None, description="Apply migrations at startup; defaults to on outside production."
+    )
+
+    jwt_private_key: SecretStr | None = Field(
+        default=None, description="PEM of the Ed25519 (EdDSA) or RSA (RS256) signing key."
+    )
+    jwt_private_key_file: Path | None = Field(
+        default=None, description="Path of the signing key PEM, when not given inline."
+    )
+    jwt_dev_key_file: Path = Field(
+        default=DEV_SIGNING_KEY_FILE,
+        description="Development only: where a generated signing key is kept across restarts.",
+    )
+    access_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    service_token_minutes: int = Field(default=10, ge=1, le=24 * 60)
+
+    service_clients: Annotated[dict[str, SecretStr], NoDecode] = Field(
+        default_factory=lambda: {
+            client: SecretStr(development_client_secret(client))
+            for client in DEFAULT_SERVICE_CLIENTS
+        },
+        description="Client credentials accepted by POST /token: `id:secret,id:secret`.",
+    )
+
+    admin_email: str | None = None
+    admin_password: SecretStr | None = None
+    admin_full_name: str = "Administrator"
+
+    login_max_failures: int = Field(default=10, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+    password_hash_time_cost: int = Field(default=3, ge=1)
+    password_hash_memory_kib: int = Field(default=65536, ge=8)
+
+    @field_validator("service_clients", mode="before")
+    @classmethod
+    def parse_service_clients(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        clients = {}
+        for pair in filter(None, (item.strip() for item in value.split(","))):
+            client_id, separator, secret = pair.partition(":")
+            if not separator or not client_id or not secret:
+                raise ValueError("SERVICE_CLIENTS entries must read `client_id:secret`")
+            clients[client_id.strip()] = secret.strip()
+        return clients
+
+    @property
+    def migrate_at_startup(self) -> bool:
+        if self.auto_migrate is not None:
+            return self.auto_migrate
+        return self.env != Environment.PRODUCTION
+
+    def unsafe_production_settings(self) -> list[str]:
+        problems = super().unsafe_production_settings()
+        if self.jwt_private_key is None and self.jwt_private_key_file is None:
+            problems.append(
+                "no signing key: set JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE "
+                "(the generated development key is not for production)"
+            )
+        dev_clients = [
+            client
+            for client, secret in self.service_clients.items()
+            if secret.get_secret_value().startswith(DEV_SECRET_PREFIX)
+        ]
+        if dev_clients:
+            problems.append(
+                f"SERVICE_CLIENTS uses development secrets for {', '.join(dev_clients)}"
+            )
+        if self.user_database_url.startswith("sqlite"):
+            problems.append("USER_DATABASE_URL points at SQLite; use PostgreSQL in production")
+        return problems

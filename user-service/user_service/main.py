@@ -1,0 +1,72 @@
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from service_kit.app import create_service_app
+from service_kit.auth import StaticKeyVerifier
+from service_kit.health import add_readiness_check
+from service_kit.sql import create_engine, run_migrations, sql_readiness_check
+from user_service import service
+from user_service.config import UserSettings
+from user_service.passwords import PasswordHasher
+from user_service.routes import auth_router, users_router
+from user_service.signing import load_signing_key
+
+MIGRATIONS = "user_service:migrations"
+
+DESCRIPTION = """Registration, sign-in and profiles for the event-booking platform.
+
+Sign in with **Authorize** (email as username). Every error is an RFC 9457 problem body.
+"""
+
+
+def create_app(settings: UserSettings | None = None) -> FastAPI:
+    settings = settings or UserSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.user_database_url, pool_size=settings.database_pool_size)
+        if settings.migrate_at_startup:
+            await run_migrations(engine, script_location=MIGRATIONS)
+        sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
+        signing_key = load_signing_key(settings)
+        hasher = PasswordHasher(
+            time_cost=settings.password_hash_time_cost,
+            memory_kib=settings.password_hash_memory_kib,
+        )
+        app.state.sessionmaker = sessionmaker
+        app.state.signing_key = signing_key
+        app.state.password_hasher = hasher
+        app.state.token_verifier = StaticKeyVerifier(
+            {signing_key.kid: signing_key.as_pyjwk()},
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+        )
+        add_readiness_check(app, "database", sql_readiness_check(engine))
+        if settings.admin_email and settings.admin_password:
+            async with sessionmaker() as session:
+                await service.ensure_admin(
+                    session=session,
+                    hasher=hasher,
+                    email=settings.admin_email,
+                    password=settings.admin_password.get_secret_value(),
+                    full_name=settings.admin_full_name,
+                )
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    return create_service_app(
+        settings=settings,
+        title="user-service",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        routers=[auth_router, users_router],
+        openapi_tags=[
+            {"name": "auth", "description": "Register, sign in, tokens and signing keys"},
+            {"name": "users", "description": "Profiles and user administration"},
+        ],
+    )

@@ -1,0 +1,91 @@
+"""Profiles and user administration."""
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from service_kit.auth import Role
+from service_kit.errors import ForbiddenError
+from user_service import service
+from user_service.deps import (
+    AdminOrService,
+    AdminPrincipal,
+    CurrentPrincipal,
+    CurrentUser,
+    HasherDep,
+    SessionDep,
+)
+from user_service.schemas import RoleUpdate, UserPublic, UserUpdate
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+
+@router.get("/me", response_model=UserPublic, summary="The signed-in user's profile")
+async def read_me(user: CurrentUser) -> UserPublic:
+    return UserPublic.model_validate(user)
+
+
+@router.patch(
+    "/me",
+    response_model=UserPublic,
+    summary="Update the signed-in user's name or password",
+    responses={403: {"description": "The current password is incorrect"}},
+)
+async def update_me(
+    update: UserUpdate, user: CurrentUser, session: SessionDep, hasher: HasherDep
+) -> UserPublic:
+    user = await service.update_profile(session=session, hasher=hasher, user=user, update=update)
+    return UserPublic.model_validate(user)
+
+
+@router.get(
+    "",
+    response_model=list[UserPublic],
+    summary="List users (admins and services)",
+    description="A JSON array; the number of matching users is in the `X-Total-Count` header.",
+)
+async def list_users(
+    response: Response,
+    _: AdminOrService,
+    session: SessionDep,
+    email: Annotated[str | None, Query(max_length=320)] = None,
+    role: Literal["user", "organizer", "admin"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[UserPublic]:
+    users, total = await service.list_users(
+        session=session, email=email, role=role, limit=limit, offset=offset
+    )
+    response.headers["X-Total-Count"] = str(total)
+    return [UserPublic.model_validate(user) for user in users]
+
+
+@router.get(
+    "/{user_id}",
+    response_model=UserPublic,
+    summary="One user (the user themself, admins and services)",
+)
+async def read_user(
+    user_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep
+) -> UserPublic:
+    privileged = principal.role in (Role.ADMIN, Role.SERVICE)
+    if not privileged and principal.user_id != user_id:
+        raise ForbiddenError("You may only read your own profile.")
+    user = await service.get_user(session=session, user_id=user_id)
+    return UserPublic.model_validate(user)
+
+
+@router.patch(
+    "/{user_id}/role",
+    response_model=UserPublic,
+    summary="Change a user's role (admins)",
+    responses={409: {"description": "Admins cannot change their own role"}},
+)
+async def change_role(
+    user_id: uuid.UUID, update: RoleUpdate, admin: AdminPrincipal, session: SessionDep
+) -> UserPublic:
+    user = await service.change_role(
+        session=session, actor_id=admin.user_id, user_id=user_id, role=update.role
+    )
+    return UserPublic.model_validate(user)
