@@ -15,10 +15,15 @@ _RESERVED = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
 }
 
 
-class RequestIdFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id()
-        return True
+_HANDLER_NAME = "service_kit"
+_base_record_factory = logging.getLogRecordFactory()
+
+
+def _record_with_request_id(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    # Stamped when the record is made, so every handler (and pytest's caplog) sees the id.
+    record = _base_record_factory(*args, **kwargs)
+    record.request_id = current_request_id()
+    return record
 
 
 class JsonFormatter(logging.Formatter):
@@ -44,16 +49,18 @@ class JsonFormatter(logging.Formatter):
 
 def configure_logging(*, service: str, level: str = "INFO", json_lines: bool = True) -> None:
     """Route every logger (uvicorn's included) through one handler on stdout."""
+    logging.setLogRecordFactory(_record_with_request_id)
     handler = logging.StreamHandler(sys.stdout)
-    handler.addFilter(RequestIdFilter())
     if json_lines:
         handler.setFormatter(JsonFormatter(service))
     else:
         handler.setFormatter(
             logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
         )
+    handler.set_name(_HANDLER_NAME)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    # Replace our own handler when an app is built again; leave other tools' handlers alone.
+    root.handlers[:] = [h for h in root.handlers if h.get_name() != _HANDLER_NAME] + [handler]
     root.setLevel(level.upper())
     for name in ("uvicorn", "uvicorn.error"):
         uvicorn_logger = logging.getLogger(name)

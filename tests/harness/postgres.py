@@ -16,8 +16,10 @@ import re
 import secrets
 import shlex
 import shutil
+import signal
 import subprocess
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -102,12 +104,19 @@ def _from_docker(stack: ExitStack) -> str:
                 f"docker: testcontainers postgres support missing ({exc})"
             ) from exc
     image = os.environ.get(ENV_IMAGE, DEFAULT_IMAGE)
-    container = PostgresContainer(image, dbname="postgres", driver=None)
+    container = PostgresContainer(
+        image, username="test", password="test", dbname="postgres", driver=None
+    )
     try:
         container.start()
     except Exception as exc:
         with contextlib.suppress(Exception):
             container.stop()
+        warnings.warn(
+            f"PostgreSQL container {image} did not start ({one_line(exc)}); trying the next option",
+            RuntimeWarning,
+            stacklevel=2,
+        )
         raise _UnavailableError(f"docker: {image} did not start: {one_line(exc)}") from exc
     stack.callback(container.stop)
     return normalize_url(container.get_connection_url())
@@ -238,6 +247,7 @@ def _from_initdb(stack: ExitStack) -> str:
                 timeout=PG_START_TIMEOUT + 10,
             )
         except _UnavailableError as exc:
+            _stop_cluster(bindir, data, run)  # in case a timed-out start left a postmaster
             last_error = exc
             with contextlib.suppress(OSError):
                 last_error = _UnavailableError(
@@ -262,7 +272,7 @@ def _stop_cluster(bindir: Path, data: Path, run: Callable[..., None]) -> None:
         # Last resort: kill the postmaster so the temp dir can go.
         with contextlib.suppress(OSError, ValueError, IndexError):
             pid = int((data / "postmaster.pid").read_text().splitlines()[0])
-            os.kill(pid, 9)
+            os.kill(pid, signal.SIGKILL)
 
 
 PROVIDERS: tuple[_Provider, ...] = (_from_env, _from_docker, _from_local_server, _from_initdb)

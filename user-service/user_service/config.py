@@ -12,6 +12,9 @@ from service_kit.settings import (
 )
 
 DEFAULT_SERVICE_CLIENTS = ("event-service", "booking-service", "notification-service")
+# OWASP's floor for argon2id; the defaults are above it.
+MIN_PRODUCTION_TIME_COST = 2
+MIN_PRODUCTION_MEMORY_KIB = 19456
 DEV_SIGNING_KEY_FILE = Path(".data/user-service/jwt-signing-key.pem")
 
 
@@ -48,7 +51,7 @@ class UserSettings(ServiceSettings):
     )
 
     admin_email: str | None = None
-    admin_password: SecretStr | None = None
+    admin_password: SecretStr | None = Field(default=None, min_length=8, max_length=128)
     admin_full_name: str = "Administrator"
 
     login_max_failures: int = Field(default=10, ge=1)
@@ -90,6 +93,14 @@ class UserSettings(ServiceSettings):
         if dev_clients:
             problems.append(
                 f"SERVICE_CLIENTS uses development secrets for {', '.join(dev_clients)}"
+            )
+        if (
+            self.password_hash_time_cost < MIN_PRODUCTION_TIME_COST
+            or self.password_hash_memory_kib < MIN_PRODUCTION_MEMORY_KIB
+        ):
+            problems.append(
+                "password hashing is weaker than the minimum for production "
+                f"(time cost {MIN_PRODUCTION_TIME_COST}, memory {MIN_PRODUCTION_MEMORY_KIB} KiB)"
             )
         if self.user_database_url.startswith("sqlite"):
             problems.append("USER_DATABASE_URL points at SQLite; use PostgreSQL in production")
