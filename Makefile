@@ -1,0 +1,41 @@
+# Everything installs from uv.lock; uv itself is bootstrapped with pip when missing.
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null)
+ifeq ($(UV),)
+UV := python3 -m uv
+endif
+RUN := $(UV) run --frozen
+SERVICES := service_kit user_service
+
+.PHONY: help install test lint format migrate run-user
+
+help:
+	@echo "make install   install every service, the kit and the dev tools from uv.lock"
+	@echo "make test      run the whole test suite against real PostgreSQL and MongoDB-compatible stores"
+	@echo "make lint      ruff check, ruff format --check, mypy"
+	@echo "make format    apply ruff's fixes and formatting"
+	@echo "make migrate   apply user-service's migrations to USER_DATABASE_URL"
+	@echo "make run-user  user-service on :8000 with auto-reload"
+
+install:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
+		|| python3 -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(UV) sync --frozen
+
+test:
+	$(RUN) pytest
+
+lint:
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy $(addprefix -p ,$(SERVICES))
+
+format:
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+migrate:
+	$(RUN) alembic -c user-service/alembic.ini upgrade head
+
+run-user:
+	$(RUN) uvicorn user-service.app:app --reload --host 0.0.0.0 --port 8000
