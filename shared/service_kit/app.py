@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 
 from service_kit import health
 from service_kit.context import REQUEST_ID_HEADER
-from service_kit.errors import PROBLEM_RESPONSES, install_problem_handlers
+from service_kit.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, install_problem_handlers
 from service_kit.logging import configure_logging
 from service_kit.middleware import RequestContextMiddleware
 from service_kit.settings import ServiceSettings
@@ -25,6 +25,24 @@ def _operation_id(route: APIRoute) -> str:
     """Operation ids read `users-read_user`, which generated clients turn into tidy names."""
     tag = route.tags[0] if route.tags else "default"
     return f"{tag}-{route.name}"
+
+
+def _document_problems_as_problem_json(app: FastAPI) -> None:
+    """Error responses are `application/problem+json` only (FastAPI adds `application/json`)."""
+    build_schema = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build_schema()
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    for response in operation.get("responses", {}).values():
+                        content = response.get("content", {})
+                        if PROBLEM_MEDIA_TYPE in content:
+                            content.pop("application/json", None)
+        return app.openapi_schema or build_schema()
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_service_app(
@@ -60,6 +78,7 @@ def create_service_app(
     )
     app.state.settings = settings
     install_problem_handlers(app)
+    _document_problems_as_problem_json(app)
     for router in routers:
         app.include_router(router)
     app.include_router(health.router)
