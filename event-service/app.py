@@ -1,0 +1,3 @@
+from event_service.main import create_app
+
+app = create_app()

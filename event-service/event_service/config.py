@@ -1,0 +1,23 @@
+from pydantic import Field
+
+from service_kit.settings import ServiceSettings
+
+
+class EventSettings(ServiceSettings):
+    service_name: str = "event-service"
+    mongo_url: str = Field(default="mongodb://localhost:27017", description="MongoDB URL.")
+    event_mongo_db: str = Field(default="events", description="Database of event-service.")
+    repair_interval_seconds: float = Field(
+        default=30, gt=0, description="How often unfinished ticket changes are settled."
+    )
+    repair_grace_seconds: float = Field(
+        default=30,
+        gt=0,
+        description="A ticket change pending longer than this is taken as interrupted.",
+    )
+
+    def unsafe_production_settings(self) -> list[str]:
+        problems = super().unsafe_production_settings()
+        if self.mongo_url.startswith("mongodb://localhost"):
+            problems.append("MONGO_URL points at localhost; set the production MongoDB")
+        return problems

@@ -1,0 +1,73 @@
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+import httpx
+from fastapi import FastAPI
+
+from event_service.config import EventSettings
+from event_service.models import EventStore
+from event_service.routes import events_router, tickets_router
+from event_service.service.repair import repair_ticket_ledger, run_repair_loop
+from service_kit.app import create_service_app
+from service_kit.auth import JwksVerifier
+from service_kit.health import add_readiness_check
+from service_kit.http import create_http_client
+from service_kit.mongo import create_mongo_client, mongo_readiness_check
+
+DESCRIPTION = """Events and their ticket availability for the event-booking platform.
+
+Paste an access token from user-service (`POST /login` on port 8000) into **Authorize**.
+Every error is an RFC 9457 problem body.
+"""
+
+
+def create_app(
+    settings: EventSettings | None = None,
+    *,
+    http_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    settings = settings or EventSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        mongo = create_mongo_client(settings.mongo_url, app_name=settings.service_name)
+        http_client = create_http_client(settings, transport=http_transport)
+        store = await EventStore.open(mongo, settings.event_mongo_db)
+        app.state.store = store
+        assert settings.jwks_url is not None
+        app.state.token_verifier = JwksVerifier(
+            http_client=http_client,
+            jwks_url=settings.jwks_url,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            cache_seconds=settings.jwks_cache_seconds,
+        )
+        add_readiness_check(app, "mongodb", mongo_readiness_check(mongo))
+        grace = timedelta(seconds=settings.repair_grace_seconds)
+        await repair_ticket_ledger(store=store, grace=grace)
+        repair = asyncio.create_task(
+            run_repair_loop(store=store, grace=grace, interval=settings.repair_interval_seconds)
+        )
+        try:
+            yield
+        finally:
+            repair.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await repair
+            await http_client.aclose()
+            await mongo.close()
+
+    return create_service_app(
+        settings=settings,
+        title="event-service",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        routers=[events_router, tickets_router],
+        openapi_tags=[
+            {"name": "events", "description": "The event catalogue"},
+            {"name": "tickets", "description": "Reserving and releasing tickets"},
+        ],
+    )

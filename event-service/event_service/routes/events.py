@@ -1,0 +1,72 @@
+"""The event catalogue."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from event_service.deps import CurrentPrincipal, OrganizerPrincipal, StoreDep
+from event_service.models import event_public
+from event_service.schemas import EventCreate, EventPublic, EventQuery, EventUpdate
+from event_service.service import catalogue
+
+router = APIRouter(prefix="/events", tags=["events"])
+
+
+@router.post(
+    "",
+    response_model=EventPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create an event (organizers and admins)",
+)
+async def create_event(
+    event_in: EventCreate, organizer: OrganizerPrincipal, store: StoreDep
+) -> EventPublic:
+    document = await catalogue.create_event(store=store, event_in=event_in, organizer=organizer)
+    return event_public(document)
+
+
+@router.get(
+    "",
+    response_model=list[EventPublic],
+    summary="Find events",
+    description="Scheduled events that have not started, soonest first, unless the filters say "
+    "otherwise. A JSON array; the number of matches is in `X-Total-Count`.",
+)
+async def list_events(
+    response: Response, store: StoreDep, query: Annotated[EventQuery, Query()]
+) -> list[EventPublic]:
+    documents, total = await catalogue.list_events(store=store, query=query)
+    response.headers["X-Total-Count"] = str(total)
+    return [event_public(document) for document in documents]
+
+
+@router.get("/{event_id}", response_model=EventPublic, summary="One event")
+async def read_event(event_id: str, store: StoreDep) -> EventPublic:
+    return event_public(await catalogue.get_event(store=store, event_id=event_id))
+
+
+@router.patch(
+    "/{event_id}",
+    response_model=EventPublic,
+    summary="Edit an event (its organizer or an admin)",
+    description="Changing `total_tickets` moves `available_tickets` by the same difference; "
+    "409 when that would go below the tickets already sold.",
+)
+async def update_event(
+    event_id: str, update: EventUpdate, principal: CurrentPrincipal, store: StoreDep
+) -> EventPublic:
+    document = await catalogue.update_event(
+        store=store, event_id=event_id, update=update, principal=principal
+    )
+    return event_public(document)
+
+
+@router.post(
+    "/{event_id}/cancel",
+    response_model=EventPublic,
+    summary="Cancel an event (its organizer or an admin)",
+    description="A cancelled event takes no new reservations; releases still work.",
+)
+async def cancel_event(event_id: str, principal: CurrentPrincipal, store: StoreDep) -> EventPublic:
+    document = await catalogue.cancel_event(store=store, event_id=event_id, principal=principal)
+    return event_public(document)

@@ -1,0 +1,160 @@
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    model_validator,
+)
+
+MAX_TOTAL_TICKETS = 1_000_000
+MAX_TICKET_DELTA = 1_000
+
+
+class EventCategory(StrEnum):
+    CONCERT = "concert"
+    CONFERENCE = "conference"
+    SPORTS = "sports"
+    THEATRE = "theatre"
+    WORKSHOP = "workshop"
+    OTHER = "other"
+
+
+class EventStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+def _to_utc(value: datetime) -> datetime:
+    # MongoDB keeps milliseconds; truncating here makes what we return what we store.
+    value = value.astimezone(UTC)
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def _two_places(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"))
+
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
+Venue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+City = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+TotalTickets = Annotated[int, Strict(), Field(ge=1, le=MAX_TOTAL_TICKETS)]
+Price = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=12, decimal_places=2, description="Two decimal places, e.g. `25.00`"),
+    AfterValidator(_two_places),
+]
+Currency = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$"),
+    Field(description="ISO 4217 code, e.g. EUR"),
+]
+
+
+class EventCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title
+    description: Description = ""
+    venue: Venue
+    city: City | None = None
+    category: EventCategory = EventCategory.OTHER
+    starts_at: UtcDatetime = Field(description="Timezone-aware ISO 8601; stored in UTC.")
+    ends_at: UtcDatetime | None = None
+    total_tickets: TotalTickets
+    price: Price = Decimal("0.00")
+    currency: Currency = "EUR"
+
+    @model_validator(mode="after")
+    def ends_after_start(self) -> "EventCreate":
+        if self.ends_at is not None and self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self
+
+
+class EventUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title | None = None
+    description: Description | None = None
+    venue: Venue | None = None
+    city: City | None = None
+    category: EventCategory | None = None
+    starts_at: UtcDatetime | None = None
+    ends_at: UtcDatetime | None = None
+    total_tickets: TotalTickets | None = None
+    price: Price | None = None
+    currency: Currency | None = None
+
+    @model_validator(mode="after")
+    def ends_after_start(self) -> "EventUpdate":
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self
+
+
+class EventPublic(BaseModel):
+    id: str
+    title: str
+    description: str
+    venue: str
+    city: str | None
+    category: EventCategory
+    starts_at: datetime
+    ends_at: datetime | None
+    total_tickets: int
+    available_tickets: int
+    price: Decimal
+    currency: str
+    organizer_id: str
+    status: EventStatus
+    created_at: datetime
+    updated_at: datetime
+
+
+class EventQuery(BaseModel):
+    """Filters of GET /events; values are literal, never query operators."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    q: str | None = Field(default=None, max_length=200, description="Words to search for.")
+    category: EventCategory | None = None
+    city: str | None = Field(default=None, max_length=100)
+    starts_after: UtcDatetime | None = None
+    starts_before: UtcDatetime | None = None
+    available_only: bool = Field(default=False, description="Hide sold-out events.")
+    organizer_id: str | None = Field(default=None, max_length=100)
+    include_past: bool = Field(default=False, description="Include events already started.")
+    status: EventStatus = EventStatus.SCHEDULED
+    limit: int = Field(default=20, ge=1, le=100)
+    offset: int = Field(default=0, ge=0, le=100_000)
+
+
+class TicketChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    delta: Annotated[int, Strict(), Field(ge=-MAX_TICKET_DELTA, le=MAX_TICKET_DELTA)] = Field(
+        description="Negative reserves that many tickets, positive releases them."
+    )
+    reference: Annotated[
+        str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")
+    ] = Field(description="Identifies the booking; replays with it apply once.")
+
+    @model_validator(mode="after")
+    def delta_not_zero(self) -> "TicketChange":
+        if self.delta == 0:
+            raise ValueError("delta must not be 0")
+        return self
+
+    @property
+    def direction(self) -> Literal["reserve", "release"]:
+        return "reserve" if self.delta < 0 else "release"

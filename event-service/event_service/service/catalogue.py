@@ -1,0 +1,207 @@
+"""The event catalogue: create, find, edit and cancel events."""
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, ReturnDocument
+
+from event_service.models import Document, EventStore, parse_object_id, stored_value
+from event_service.schemas import EventCreate, EventQuery, EventStatus, EventUpdate
+from service_kit.auth import Principal, Role
+from service_kit.errors import ConflictError, ForbiddenError, NotFoundError, UnprocessableError
+
+# Concurrent edits of total_tickets retry on a fresh read this many times.
+_TOTAL_UPDATE_ATTEMPTS = 5
+_SEARCHED_FIELDS = ("title", "description", "venue")
+
+
+class EventNotFoundError(NotFoundError):
+    slug = "event-not-found"
+
+
+def now_utc() -> datetime:
+    """Now, at the millisecond precision MongoDB keeps, so responses match later reads."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+async def create_event(
+    *, store: EventStore, event_in: EventCreate, organizer: Principal
+) -> Document:
+    now = now_utc()
+    if event_in.starts_at <= now:
+        raise UnprocessableError("starts_at must be in the future.")
+    document: Document = {
+        **{key: stored_value(value) for key, value in event_in.model_dump().items()},
+        "available_tickets": event_in.total_tickets,
+        "organizer_id": organizer.subject,
+        "status": EventStatus.SCHEDULED.value,
+        "created_at": now,
+        "updated_at": now,
+        "pending_ops": [],
+    }
+    result = await store.events.insert_one(document)
+    document["_id"] = result.inserted_id
+    return document
+
+
+async def get_event(*, store: EventStore, event_id: str) -> Document:
+    object_id = parse_object_id(event_id)
+    document = await store.events.find_one({"_id": object_id}) if object_id else None
+    if document is None:
+        raise EventNotFoundError(f"No event with id {event_id}.")
+    return document
+
+
+def _literal_pattern(text: str) -> dict[str, str]:
+    return {"$regex": re.escape(text), "$options": "i"}
+
+
+def _search_filter(store: EventStore, q: str) -> Document:
+    if store.text_search:
+        return {"$text": {"$search": q}}
+    words = q.split()
+    return (
+        {
+            "$and": [
+                {
+                    "$or": [
+                        {field: _literal_pattern(word)}
+                        for field in ("title", "description", "venue")
+                    ]
+                }
+                for word in words
+            ]
+        }
+        if words
+        else {}
+    )
+
+
+def _listing_filter(store: EventStore, query: EventQuery) -> Document:
+    conditions: list[Document] = [{"status": query.status.value}]
+    starts: dict[str, datetime] = {}
+    lower_bounds = [bound for bound in (query.starts_after,) if bound is not None]
+    if not query.include_past:
+        lower_bounds.append(now_utc())
+    if lower_bounds:
+        starts["$gt"] = max(lower_bounds)
+    if query.starts_before is not None:
+        starts["$lt"] = query.starts_before
+    if starts:
+        conditions.append({"starts_at": starts})
+    if query.category is not None:
+        conditions.append({"category": query.category.value})
+    if query.city is not None:
+        conditions.append({"city": {"$regex": f"^{re.escape(query.city)}$", "$options": "i"}})
+    if query.organizer_id is not None:
+        conditions.append({"organizer_id": query.organizer_id})
+    if query.available_only:
+        conditions.append({"available_tickets": {"$gt": 0}})
+    if query.q:
+        conditions.append(_search_filter(store, query.q))
+    return {"$and": [condition for condition in conditions if condition]}
+
+
+async def list_events(*, store: EventStore, query: EventQuery) -> tuple[list[Document], int]:
+    listing_filter = _listing_filter(store, query)
+    total = await store.events.count_documents(listing_filter)
+    cursor = (
+        store.events.find(listing_filter)
+        .sort([("starts_at", ASCENDING), ("_id", ASCENDING)])
+        .skip(query.offset)
+        .limit(query.limit)
+    )
+    return await cursor.to_list(), total
+
+
+def _authorize_owner(document: Document, principal: Principal) -> None:
+    if principal.role != Role.ADMIN and document["organizer_id"] != principal.subject:
+        raise ForbiddenError("Only the event's organizer or an admin may change it.")
+
+
+def _check_times(document: Document, update: EventUpdate, now: datetime) -> None:
+    starts_at = update.starts_at or document["starts_at"]
+    ends_at = update.ends_at if "ends_at" in update.model_fields_set else document.get("ends_at")
+    if update.starts_at is not None and update.starts_at <= now:
+        raise UnprocessableError("starts_at must be in the future.")
+    if ends_at is not None and ends_at <= starts_at:
+        raise UnprocessableError("ends_at must be after starts_at.")
+
+
+async def update_event(
+    *, store: EventStore, event_id: str, update: EventUpdate, principal: Principal
+) -> Document:
+    document = await get_event(store=store, event_id=event_id)
+    _authorize_owner(document, principal)
+    if document["status"] == EventStatus.CANCELLED:
+        raise ConflictError("A cancelled event cannot be edited.")
+    now = now_utc()
+    _check_times(document, update, now)
+    changes: dict[str, Any] = {
+        field: stored_value(getattr(update, field))
+        for field in update.model_fields_set - {"total_tickets"}
+    }
+    for required in ("title", "description", "venue", "category", "starts_at", "price", "currency"):
+        if required in changes and changes[required] is None:
+            raise UnprocessableError(f"{required} cannot be removed.")
+    changes["updated_at"] = now
+    if update.total_tickets is None or update.total_tickets == document["total_tickets"]:
+        updated = await store.events.find_one_and_update(
+            {"_id": document["_id"]}, {"$set": changes}, return_document=ReturnDocument.AFTER
+        )
+        if updated is None:
+            raise EventNotFoundError(f"No event with id {event_id}.")
+        return updated
+    return await _resize(
+        store=store, event_id=document["_id"], total=update.total_tickets, changes=changes
+    )
+
+
+async def _resize(
+    *, store: EventStore, event_id: ObjectId, total: int, changes: dict[str, Any]
+) -> Document:
+    """Move total and available tickets together; never below the tickets already sold."""
+    for _ in range(_TOTAL_UPDATE_ATTEMPTS):
+        current = await store.events.find_one({"_id": event_id})
+        if current is None:
+            raise EventNotFoundError(f"No event with id {event_id}.")
+        difference = total - current["total_tickets"]
+        sold = current["total_tickets"] - current["available_tickets"]
+        if current["available_tickets"] + difference < 0:
+            raise ConflictError(
+                f"{sold} tickets are already sold; total_tickets cannot go below that.",
+                sold_tickets=sold,
+            )
+        updated = await store.events.find_one_and_update(
+            {
+                "_id": event_id,
+                "total_tickets": current["total_tickets"],
+                "available_tickets": {"$gte": -difference},
+            },
+            {
+                "$inc": {"total_tickets": difference, "available_tickets": difference},
+                "$set": changes,
+            },
+            return_document=ReturnDocument.AFTER,
+        )
+        if updated is not None:
+            return updated
+    raise ConflictError("The event is changing too fast; try again.")
+
+
+async def cancel_event(*, store: EventStore, event_id: str, principal: Principal) -> Document:
+    document = await get_event(store=store, event_id=event_id)
+    _authorize_owner(document, principal)
+    if document["status"] == EventStatus.CANCELLED:
+        return document
+    updated = await store.events.find_one_and_update(
+        {"_id": document["_id"]},
+        {"$set": {"status": EventStatus.CANCELLED.value, "updated_at": now_utc()}},
+        return_document=ReturnDocument.AFTER,
+    )
+    if updated is None:
+        raise EventNotFoundError(f"No event with id {event_id}.")
+    return updated
