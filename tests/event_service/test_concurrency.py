@@ -1,0 +1,117 @@
+"""The inventory under concurrency: exact counts whatever the interleaving."""
+
+import asyncio
+import random
+from collections import Counter
+
+import httpx
+from fastapi import FastAPI
+
+from event_service.models import EventStore
+from tests.utils.asgi import running_client
+from tests.utils.events import assert_accounting_holds, change_tickets, create_event
+from tests.utils.users import TestUser
+
+
+async def test_500_concurrent_single_reservations_sell_exactly_100(
+    events_client: httpx.AsyncClient,
+    organizer: TestUser,
+    service_headers: dict[str, str],
+    event_store: EventStore,
+) -> None:
+    event = await create_event(events_client, organizer.headers, total_tickets=100)
+
+    responses = await asyncio.gather(
+        *(
+            change_tickets(events_client, event["id"], service_headers, -1, f"booking-{i}")
+            for i in range(500)
+        )
+    )
+
+    assert Counter(response.status_code for response in responses) == {200: 100, 409: 400}
+    final = await assert_accounting_holds(event_store, event["id"])
+    assert final["available_tickets"] == 0
+    assert (
+        await event_store.ledger.count_documents({"event_id": final["_id"], "state": "applied"})
+        == 100
+    )
+
+
+async def test_mixed_concurrent_reserves_and_releases_keep_the_invariant(
+    events_client: httpx.AsyncClient,
+    organizer: TestUser,
+    service_headers: dict[str, str],
+    event_store: EventStore,
+) -> None:
+    event = await create_event(events_client, organizer.headers, total_tickets=50)
+    held = [f"held-{i}" for i in range(40)]
+    for reference in held:
+        await change_tickets(events_client, event["id"], service_headers, -1, reference)
+    rng = random.Random(7)
+    calls = [
+        change_tickets(events_client, event["id"], service_headers, 1, reference)
+        for reference in held
+    ]
+    calls += [
+        change_tickets(events_client, event["id"], service_headers, -rng.randint(1, 3), f"new-{i}")
+        for i in range(60)
+    ]
+    rng.shuffle(calls)
+
+    responses = await asyncio.gather(*calls)
+
+    assert {response.status_code for response in responses} <= {200, 409}
+    final = await assert_accounting_holds(event_store, event["id"])
+    assert final["available_tickets"] >= 0
+
+
+async def test_concurrent_replays_of_one_reference_apply_once(
+    events_client: httpx.AsyncClient,
+    organizer: TestUser,
+    service_headers: dict[str, str],
+    event_store: EventStore,
+) -> None:
+    event = await create_event(events_client, organizer.headers, total_tickets=10)
+
+    reserves = await asyncio.gather(
+        *(
+            change_tickets(events_client, event["id"], service_headers, -2, "same-booking")
+            for _ in range(30)
+        )
+    )
+    releases = await asyncio.gather(
+        *(
+            change_tickets(events_client, event["id"], service_headers, 2, "same-booking")
+            for _ in range(30)
+        )
+    )
+
+    assert {response.status_code for response in reserves} == {200}
+    assert {response.status_code for response in releases} == {200}
+    final = await assert_accounting_holds(event_store, event["id"])
+    assert final["available_tickets"] == 10
+
+
+async def test_two_replicas_reserving_together_never_oversell(
+    events_client: httpx.AsyncClient,
+    event_app: FastAPI,
+    organizer: TestUser,
+    service_headers: dict[str, str],
+    event_store: EventStore,
+    make_event_settings: object,
+    platform_transport: httpx.AsyncBaseTransport,
+) -> None:
+    from event_service.main import create_app
+
+    event = await create_event(events_client, organizer.headers, total_tickets=30)
+    replica = create_app(make_event_settings(), http_transport=platform_transport)  # type: ignore[operator]
+    async with running_client(replica, "http://localhost:8001") as replica_client:
+        responses = await asyncio.gather(
+            *(
+                change_tickets(client, event["id"], service_headers, -1, f"r-{i}")
+                for i, client in enumerate([events_client, replica_client] * 50)
+            )
+        )
+
+    assert Counter(response.status_code for response in responses) == {200: 30, 409: 70}
+    await assert_accounting_holds(event_store, event["id"])

@@ -1,0 +1,170 @@
+"""Crashes between the steps of a ticket change, and the repair that settles them."""
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from bson import ObjectId
+from pymongo import ReturnDocument
+
+from event_service.models import ABORTED, APPLIED, PENDING, EventStore
+from event_service.service.catalogue import now_utc
+from event_service.service.repair import repair_ticket_ledger
+from tests.utils.asgi import running_client
+from tests.utils.events import assert_accounting_holds, change_tickets, create_event
+from tests.utils.users import TestUser
+
+GRACE = timedelta(seconds=5)
+
+
+async def _interrupted_entry(
+    store: EventStore,
+    event_id: str,
+    reference: str,
+    quantity: int,
+    *,
+    counter_moved: bool,
+    state: str = PENDING,
+) -> dict[str, Any]:
+    """What a process leaves behind when it dies after step 1 (or step 2) of a reservation."""
+    long_ago = now_utc() - timedelta(minutes=5)
+    entry = {
+        "_id": ObjectId(),
+        "event_id": ObjectId(event_id),
+        "reference": reference,
+        "direction": "reserve",
+        "quantity": quantity,
+        "state": state,
+        "created_at": long_ago,
+        "updated_at": long_ago,
+    }
+    await store.ledger.insert_one(entry)
+    if counter_moved:
+        moved = await store.events.find_one_and_update(
+            {"_id": ObjectId(event_id)},
+            {"$inc": {"available_tickets": -quantity}, "$push": {"pending_ops": entry["_id"]}},
+            return_document=ReturnDocument.AFTER,
+        )
+        assert moved is not None
+    return entry
+
+
+async def _event(events_client: httpx.AsyncClient, organizer: TestUser) -> dict[str, Any]:
+    return await create_event(events_client, organizer.headers, total_tickets=10)
+
+
+async def test_crash_before_counter_aborts_and_a_retry_applies_once(
+    events_client: httpx.AsyncClient,
+    organizer: TestUser,
+    service_headers: dict[str, str],
+    event_store: EventStore,
+) -> None:
+    event = await _event(events_client, organizer)
+    entry = await _interrupted_entry(event_store, event["id"], "crash-1", 2, counter_moved=False)
+
+    report = await repair_ticket_ledger(store=event_store, grace=GRACE)
+    retry = await change_tickets(events_client, event["id"], service_headers, -2, "crash-1")
+
+    assert report.aborted >= 1
+    assert retry.json()["available_tickets"] == 8
+    assert (await event_store.ledger.find_one({"_id": entry["_id"]}) or {})["state"] == APPLIED
+    await assert_accounting_holds(event_store, event["id"])
+
+
+async def test_crash_after_counter_completes_the_reservation(
+    events_client: httpx.AsyncClient, organizer: TestUser, event_store: EventStore
+) -> None:
+    event = await _event(events_client, organizer)
+    entry = await _interrupted_entry(event_store, event["id"], "crash-2", 3, counter_moved=True)
+
+    report = await repair_ticket_ledger(store=event_store, grace=GRACE)
+
+    assert report.completed >= 1
+    assert (await event_store.ledger.find_one({"_id": entry["_id"]}) or {})["state"] == APPLIED
+    final = await assert_accounting_holds(event_store, event["id"])
+    assert final["available_tickets"] == 7
+
+
+async def test_crash_after_settling_only_cleans_the_marker(
+    events_client: httpx.AsyncClient, organizer: TestUser, event_store: EventStore
+) -> None:
+    event = await _event(events_client, organizer)
+    await _interrupted_entry(
+        event_store, event["id"], "crash-3", 1, counter_moved=True, state=APPLIED
+    )
+
+    report = await repair_ticket_ledger(store=event_store, grace=GRACE)
+
+    assert report.cleaned >= 1
+    assert (await assert_accounting_holds(event_store, event["id"]))["available_tickets"] == 9
+
+
+async def test_change_declared_interrupted_is_undone(
+    events_client: httpx.AsyncClient, organizer: TestUser, event_store: EventStore
+) -> None:
+    event = await _event(events_client, organizer)
+    await _interrupted_entry(
+        event_store, event["id"], "crash-4", 4, counter_moved=True, state=ABORTED
+    )
+
+    report = await repair_ticket_ledger(store=event_store, grace=GRACE)
+
+    assert report.undone >= 1
+    assert (await assert_accounting_holds(event_store, event["id"]))["available_tickets"] == 10
+
+
+async def test_recent_pending_change_is_left_to_its_process(
+    events_client: httpx.AsyncClient, organizer: TestUser, event_store: EventStore
+) -> None:
+    event = await _event(events_client, organizer)
+    entry = await _interrupted_entry(event_store, event["id"], "inflight", 1, counter_moved=True)
+    await event_store.ledger.update_one({"_id": entry["_id"]}, {"$set": {"updated_at": now_utc()}})
+
+    await repair_ticket_ledger(store=event_store, grace=GRACE)
+
+    assert (await event_store.ledger.find_one({"_id": entry["_id"]}) or {})["state"] == PENDING
+    stored = await event_store.events.find_one({"_id": ObjectId(event["id"])})
+    assert stored is not None
+    assert stored["pending_ops"] == [entry["_id"]]
+    await repair_ticket_ledger(store=event_store, grace=timedelta(0))
+    await assert_accounting_holds(event_store, event["id"])
+
+
+async def test_two_replicas_repairing_at_once_settle_each_change_once(
+    events_client: httpx.AsyncClient, organizer: TestUser, event_store: EventStore
+) -> None:
+    event = await _event(events_client, organizer)
+    for index in range(3):
+        await _interrupted_entry(event_store, event["id"], f"both-{index}", 1, counter_moved=True)
+    await _interrupted_entry(
+        event_store, event["id"], "both-aborted", 2, counter_moved=True, state=ABORTED
+    )
+    await _interrupted_entry(event_store, event["id"], "both-never", 2, counter_moved=False)
+
+    await asyncio.gather(*(repair_ticket_ledger(store=event_store, grace=GRACE) for _ in range(4)))
+
+    final = await assert_accounting_holds(event_store, event["id"])
+    assert final["available_tickets"] == 7
+
+
+async def test_a_restarted_service_repairs_at_startup(
+    events_client: httpx.AsyncClient,
+    organizer: TestUser,
+    event_store: EventStore,
+    make_event_settings: Any,
+    platform_transport: httpx.AsyncBaseTransport,
+) -> None:
+    from event_service.main import create_app
+
+    event = await _event(events_client, organizer)
+    await _interrupted_entry(event_store, event["id"], "restart", 5, counter_moved=True)
+
+    restarted = create_app(
+        make_event_settings(repair_grace_seconds=5), http_transport=platform_transport
+    )
+    async with running_client(restarted) as client:
+        ready = await client.get("/readyz")
+
+    assert ready.json()["checks"] == {"mongodb": "ok"}
+    assert (await assert_accounting_holds(event_store, event["id"]))["available_tickets"] == 5
