@@ -131,12 +131,16 @@ async def test_partial_release_then_no_second_release(
     await assert_accounting_holds(event_store, event["id"])
 
 
-async def test_unknown_or_malformed_event_is_not_found(
-    events_client: httpx.AsyncClient, service_headers: dict[str, str]
+async def test_unknown_or_malformed_event_is_not_found_and_leaves_no_ledger_entry(
+    events_client: httpx.AsyncClient, service_headers: dict[str, str], event_store: EventStore
 ) -> None:
-    for event_id in (str(ObjectId()), "bogus"):
-        response = await change_tickets(events_client, event_id, service_headers, -1, "x")
-        assert_problem(response, 404)
+    missing = ObjectId()
+    for event_id in (str(missing), "bogus"):
+        for delta in (-1, 1):
+            response = await change_tickets(events_client, event_id, service_headers, delta, "x")
+            assert_problem(response, 404)
+
+    assert await event_store.ledger.count_documents({"event_id": missing}) == 0
 
 
 @pytest.mark.parametrize(

@@ -31,9 +31,10 @@ from event_service.models import (
     RESERVE,
     Document,
     EventStore,
+    parse_object_id,
 )
 from event_service.schemas import EventStatus, TicketChange
-from event_service.service.catalogue import EventNotFoundError, get_event, now_utc
+from event_service.service.catalogue import EventNotFoundError, now_utc
 from service_kit.errors import ConflictError
 
 
@@ -63,10 +64,13 @@ def counter_step(direction: str, quantity: int) -> int:
 
 async def change_tickets(*, store: EventStore, event_id: str, change: TicketChange) -> Document:
     """Reserve (delta < 0) or release (delta > 0) for `change.reference`; returns the event."""
-    event = await get_event(store=store, event_id=event_id)
+    # The event is not read first: step 2 finds out whether it exists, saving a round trip.
+    object_id = parse_object_id(event_id)
+    if object_id is None:
+        raise EventNotFoundError(f"No event with id {event_id}.")
     entry: Document = {
         "_id": ObjectId(),
-        "event_id": event["_id"],
+        "event_id": object_id,
         "reference": change.reference,
         "direction": change.direction,
         "quantity": abs(change.delta),
@@ -197,7 +201,10 @@ async def undo_applied(*, store: EventStore, entry: Document) -> None:
 
 async def _after_refusal(*, store: EventStore, entry: Document) -> Document:
     """Step 2 changed nothing: already applied by a concurrent replay, or a real refusal."""
-    event = await _current(store, entry["event_id"])
+    event = await store.events.find_one({"_id": entry["event_id"]})
+    if event is None:
+        await store.ledger.delete_one({"_id": entry["_id"], "state": PENDING})
+        raise EventNotFoundError(f"No event with id {entry['event_id']}.")
     if entry["_id"] in event.get("pending_ops", []):
         return await _settle(store=store, entry=entry, event=event)
     current = await store.ledger.find_one({"_id": entry["_id"]})
@@ -224,6 +231,9 @@ async def _release_refusal(store: EventStore, entry: Document) -> Rejection | No
     reservation = await store.ledger.find_one(
         {"event_id": entry["event_id"], "reference": entry["reference"], "direction": RESERVE}
     )
+    if reservation is None and await store.events.find_one({"_id": entry["event_id"]}) is None:
+        await store.ledger.delete_one({"_id": entry["_id"], "state": PENDING})
+        raise EventNotFoundError(f"No event with id {entry['event_id']}.")
     if reservation is None or reservation["state"] in (REJECTED, ABORTED):
         return Rejection("not-reserved", f"Reference {entry['reference']!r} holds no tickets.")
     if reservation["state"] == PENDING:
