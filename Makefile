@@ -7,7 +7,7 @@ endif
 RUN := $(UV) run --frozen
 SERVICES := service_kit user_service event_service
 
-.PHONY: help install test lint format migrate run-user
+.PHONY: help install test lint format migrate run-user run-event mongo
 
 help:
 	@echo "make install   install every service, the kit and the dev tools from uv.lock"
@@ -16,6 +16,8 @@ help:
 	@echo "make format    apply ruff's fixes and formatting"
 	@echo "make migrate   apply user-service's migrations to USER_DATABASE_URL"
 	@echo "make run-user  user-service on :8000 with auto-reload"
+	@echo "make run-event event-service on :8001 with auto-reload"
+	@echo "make mongo     a MongoDB-compatible server (SecantusDB) on :27017, data in .data/mongo"
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
@@ -39,3 +41,10 @@ migrate:
 
 run-user:
 	$(RUN) uvicorn user-service.app:app --reload --host 0.0.0.0 --port 8000
+
+run-event:
+	$(RUN) uvicorn event-service.app:app --reload --host 0.0.0.0 --port 8001
+
+mongo:
+	mkdir -p .data/mongo
+	$(RUN) python -m secantus --port 27017 --storage-path .data/mongo --log-level WARNING
