@@ -118,3 +118,38 @@ def sql_readiness_check(engine: AsyncEngine) -> Callable[[], Any]:
             await connection.execute(text("SELECT 1"))
 
     return check
+
+
+def run_alembic_env(*, target_metadata: MetaData, database_url: Callable[[], str]) -> None:
+    """The body of a service's `migrations/env.py`.
+
+    At startup the app hands Alembic its own connection (`run_migrations`); from the command
+    line the service's settings name the database.
+    """
+    import asyncio
+
+    from alembic import context
+
+    def run_on_connection(connection: Connection) -> None:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def run_with_own_engine() -> None:
+        engine = create_engine(database_url())
+        async with engine.begin() as connection:
+            await connection.run_sync(run_on_connection)
+        await engine.dispose()
+
+    if context.is_offline_mode():
+        raise SystemExit("offline (--sql) migrations are not supported; run against a database")
+    shared_connection = context.config.attributes.get("connection")
+    if shared_connection is not None:
+        run_on_connection(shared_connection)
+    else:
+        asyncio.run(run_with_own_engine())

@@ -1,0 +1,82 @@
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import httpx
+
+from booking_service.clients.errors import (
+    DependencyUnavailableError,
+    EventNotFoundError,
+    OutcomeUnknownError,
+    TicketsUnavailableError,
+)
+
+SERVICE = "event-service"
+
+
+@dataclass(frozen=True)
+class EventSnapshot:
+    """The event as event-service returned it after a ticket change."""
+
+    id: str
+    title: str
+    starts_at: datetime
+    price: Decimal
+    currency: str
+    available_tickets: int
+
+
+class EventsClient:
+    def __init__(self, *, http: httpx.AsyncClient, base_url: str, auth: httpx.Auth) -> None:
+        self.http = http
+        self.base_url = base_url
+        self.auth = auth
+
+    async def reserve(self, *, event_id: str, tickets: int, reference: str) -> EventSnapshot:
+        return await self._change(event_id=event_id, delta=-tickets, reference=reference)
+
+    async def release(self, *, event_id: str, tickets: int, reference: str) -> EventSnapshot:
+        return await self._change(event_id=event_id, delta=tickets, reference=reference)
+
+    async def _change(self, *, event_id: str, delta: int, reference: str) -> EventSnapshot:
+        """One idempotent ticket change; replaying it with the same reference is always safe."""
+        try:
+            response = await self.http.put(
+                f"{self.base_url}/events/{event_id}/update_tickets",
+                json={"delta": delta, "reference": reference},
+                auth=self.auth,
+            )
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            raise DependencyUnavailableError(
+                SERVICE, "event-service is unreachable.", outcome="not-sent"
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise OutcomeUnknownError(
+                SERVICE, f"event-service did not answer in time ({type(exc).__name__})."
+            ) from exc
+        if response.status_code == 200:
+            body = response.json()
+            return EventSnapshot(
+                id=body["id"],
+                title=body["title"],
+                starts_at=datetime.fromisoformat(body["starts_at"]),
+                price=Decimal(body["price"]),
+                currency=body["currency"],
+                available_tickets=body["available_tickets"],
+            )
+        if response.status_code == 404:
+            raise EventNotFoundError(f"No event with id {event_id}.")
+        if response.status_code == 409:
+            body = response.json()
+            raise TicketsUnavailableError(
+                body.get("detail") or "The tickets are not available.",
+                reason=body.get("reason", "unavailable"),
+                available_tickets=body.get("available_tickets"),
+            )
+        if response.status_code >= 500:
+            raise OutcomeUnknownError(
+                SERVICE, f"event-service failed ({response.status_code}) during a ticket change."
+            )
+        raise DependencyUnavailableError(
+            SERVICE, f"event-service refused the ticket change ({response.status_code})."
+        )

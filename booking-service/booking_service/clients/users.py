@@ -1,0 +1,37 @@
+import uuid
+from dataclasses import dataclass
+
+import httpx
+
+from booking_service.clients.errors import DependencyUnavailableError, UserNotFoundError
+
+SERVICE = "user-service"
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: uuid.UUID
+    email: str
+
+
+class UsersClient:
+    def __init__(self, *, http: httpx.AsyncClient, base_url: str, auth: httpx.Auth) -> None:
+        self.http = http
+        self.base_url = base_url
+        self.auth = auth
+
+    async def get_user(self, user_id: uuid.UUID) -> UserInfo:
+        try:
+            response = await self.http.get(f"{self.base_url}/users/{user_id}", auth=self.auth)
+        except httpx.HTTPError as exc:
+            raise DependencyUnavailableError(
+                SERVICE, f"user-service did not answer ({type(exc).__name__})."
+            ) from exc
+        if response.status_code == 404:
+            raise UserNotFoundError(f"No user with id {user_id}.")
+        if response.status_code != 200:
+            raise DependencyUnavailableError(
+                SERVICE, f"user-service answered {response.status_code} for the user lookup."
+            )
+        body = response.json()
+        return UserInfo(id=uuid.UUID(body["id"]), email=body["email"])

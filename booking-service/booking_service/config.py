@@ -1,0 +1,57 @@
+from pydantic import Field
+
+from service_kit.settings import Environment, ServiceSettings
+
+
+class BookingSettings(ServiceSettings):
+    service_name: str = "booking-service"
+    booking_database_url: str = Field(
+        default="sqlite:///.data/booking-service.db",
+        description="postgresql://user:pw@host/db in production; a SQLite file by default.",
+    )
+    database_pool_size: int = Field(default=10, ge=1)
+    auto_migrate: bool | None = Field(
+        default=None, description="Apply migrations at startup; defaults to on outside production."
+    )
+    max_tickets_per_booking: int = Field(default=10, ge=1, le=1000)
+
+    reservation_attempts: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        description="Tries of a reservation whose outcome is unknown, within one request.",
+    )
+    recovery_interval_seconds: float = Field(default=15, gt=0)
+    recovery_grace_seconds: float = Field(
+        default=30, gt=0, description="A booking pending longer than this counts as interrupted."
+    )
+    idempotency_wait_seconds: float = Field(
+        default=10, gt=0, description="How long a racing replay waits for the first request."
+    )
+
+    outbox_poll_seconds: float = Field(default=2, gt=0)
+    outbox_batch_size: int = Field(default=50, ge=1, le=1000)
+    outbox_max_attempts: int = Field(default=30, ge=1)
+    outbox_backoff_seconds: float = Field(default=1, gt=0)
+    outbox_backoff_max_seconds: float = Field(default=300, gt=0)
+    outbox_lease_seconds: float = Field(
+        default=30, gt=0, description="How long a relay keeps a claimed message to itself."
+    )
+
+    @property
+    def migrate_at_startup(self) -> bool:
+        if self.auto_migrate is not None:
+            return self.auto_migrate
+        return self.env != Environment.PRODUCTION
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.user_service_url}/token"
+
+    def unsafe_production_settings(self) -> list[str]:
+        problems = super().unsafe_production_settings()
+        if self.service_client_secret is None:
+            problems.append("SERVICE_CLIENT_SECRET is required to call the other services")
+        if self.booking_database_url.startswith("sqlite"):
+            problems.append("BOOKING_DATABASE_URL points at SQLite; use PostgreSQL in production")
+        return problems

@@ -1,0 +1,112 @@
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from booking_service.clients.events import EventsClient
+from booking_service.clients.notifications import NotificationsClient
+from booking_service.clients.users import UsersClient
+from booking_service.config import BookingSettings
+from booking_service.routes import bookings_router
+from booking_service.service.outbox import OutboxRelay
+from booking_service.service.recovery import run_recovery_loop
+from booking_service.service.saga import Clients
+from service_kit.app import create_service_app
+from service_kit.auth import JwksVerifier
+from service_kit.health import add_readiness_check
+from service_kit.http import create_http_client
+from service_kit.service_auth import ServiceAuth, ServiceTokenProvider
+from service_kit.sql import create_engine, run_migrations, sql_readiness_check
+
+MIGRATIONS = "booking_service:migrations"
+
+DESCRIPTION = """Bookings for the event-booking platform: reserve tickets, confirm, notify.
+
+Paste an access token from user-service (`POST /login` on port 8000) into **Authorize**.
+Every error is an RFC 9457 problem body.
+"""
+
+
+def create_app(
+    settings: BookingSettings | None = None,
+    *,
+    http_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    settings = settings or BookingSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.booking_database_url, pool_size=settings.database_pool_size)
+        if settings.migrate_at_startup:
+            await run_migrations(engine, script_location=MIGRATIONS)
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        http_client = create_http_client(settings, transport=http_transport)
+        assert settings.service_client_id is not None
+        assert settings.service_client_secret is not None
+        auth = ServiceAuth(
+            ServiceTokenProvider(
+                http_client=http_client,
+                token_url=settings.token_url,
+                client_id=settings.service_client_id,
+                client_secret=settings.service_client_secret,
+            )
+        )
+        clients = Clients(
+            users=UsersClient(http=http_client, base_url=settings.user_service_url, auth=auth),
+            events=EventsClient(http=http_client, base_url=settings.event_service_url, auth=auth),
+        )
+        relay = OutboxRelay(
+            sessions=sessions,
+            notifications=NotificationsClient(
+                http=http_client, base_url=settings.notification_service_url, auth=auth
+            ),
+            settings=settings,
+        )
+        assert settings.jwks_url is not None
+        app.state.token_verifier = JwksVerifier(
+            http_client=http_client,
+            jwks_url=settings.jwks_url,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            cache_seconds=settings.jwks_cache_seconds,
+        )
+        app.state.sessions = sessions
+        app.state.clients = clients
+        app.state.outbox_relay = relay
+        add_readiness_check(app, "database", sql_readiness_check(engine))
+        tasks = [
+            asyncio.create_task(relay.run(), name="outbox-relay"),
+            asyncio.create_task(
+                run_recovery_loop(
+                    sessions=sessions,
+                    clients=clients,
+                    grace=timedelta(seconds=settings.recovery_grace_seconds),
+                    interval=settings.recovery_interval_seconds,
+                ),
+                name="booking-recovery",
+            ),
+        ]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await http_client.aclose()
+            await engine.dispose()
+
+    return create_service_app(
+        settings=settings,
+        title="booking-service",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        routers=[bookings_router],
+        openapi_tags=[{"name": "bookings", "description": "Book, list and cancel"}],
+    )

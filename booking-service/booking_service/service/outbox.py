@@ -1,0 +1,132 @@
+"""The outbox relay: delivers booking notifications to notification-service, at least once.
+
+Messages are claimed one by one with a lease (a conditional update only one relay wins), so
+several replicas can relay together; a relay that dies mid-delivery loses its lease and another
+delivers the message again, which notification-service's dedupe key makes harmless.
+"""
+
+import asyncio
+import contextlib
+import logging
+import random
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from booking_service.clients.notifications import DeliveryError, NotificationsClient
+from booking_service.config import BookingSettings
+from booking_service.models import OutboxMessage
+from service_kit.sql import utcnow
+
+logger = logging.getLogger(__name__)
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        notifications: NotificationsClient,
+        settings: BookingSettings,
+    ) -> None:
+        self.sessions = sessions
+        self.notifications = notifications
+        self.settings = settings
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Deliver now rather than at the next poll (called after a commit adds messages)."""
+        self._wake.set()
+
+    def backoff(self, attempts: int) -> timedelta:
+        base = self.settings.outbox_backoff_seconds * 2 ** (attempts - 1)
+        capped = min(base, self.settings.outbox_backoff_max_seconds)
+        return timedelta(seconds=capped * (0.5 + random.random() / 2))  # noqa: S311
+
+    async def _claim(self) -> list[OutboxMessage]:
+        now = utcnow()
+        lease = now + timedelta(seconds=self.settings.outbox_lease_seconds)
+        claimable = (
+            OutboxMessage.status == "pending",
+            OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now),
+        )
+        claimed: list[OutboxMessage] = []
+        async with self.sessions() as session:
+            candidates = (
+                (
+                    await session.execute(
+                        select(OutboxMessage)
+                        .where(*claimable)
+                        .order_by(OutboxMessage.next_attempt_at)
+                        .limit(self.settings.outbox_batch_size)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            for message in candidates:
+                won = await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == message.id, *claimable)
+                    .values(locked_until=lease)
+                )
+                await session.commit()
+                if won.rowcount == 1:  # type: ignore[attr-defined]
+                    claimed.append(message)
+        return claimed
+
+    async def _deliver(self, message: OutboxMessage) -> bool:
+        values: dict[str, object]
+        try:
+            await self.notifications.send(message.payload)
+        except DeliveryError as exc:
+            attempts = message.attempts + 1
+            dead = exc.permanent or attempts >= self.settings.outbox_max_attempts
+            values = {
+                "attempts": attempts,
+                "last_error": str(exc)[:500],
+                "locked_until": None,
+                "status": "dead" if dead else "pending",
+                "next_attempt_at": utcnow() + self.backoff(attempts),
+            }
+            log = logger.error if dead else logger.info
+            log("notification %s not delivered (attempt %d): %s", message.id, attempts, exc)
+        else:
+            values = {
+                "status": "delivered",
+                "delivered_at": utcnow(),
+                "locked_until": None,
+                "attempts": message.attempts + 1,
+                "last_error": None,
+            }
+        async with self.sessions() as session:
+            await session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == message.id).values(values)
+            )
+            await session.commit()
+        return values["status"] == "delivered"
+
+    async def deliver_due(self) -> int:
+        """Deliver what is due now; returns how many messages were delivered."""
+        claimed = await self._claim()
+        results = await asyncio.gather(*(self._deliver(message) for message in claimed))
+        return sum(results)
+
+    async def run(self) -> None:
+        while True:
+            self._wake.clear()
+            backlog = False
+            try:
+                claimed = await self._claim()
+                await asyncio.gather(*(self._deliver(message) for message in claimed))
+                backlog = len(claimed) == self.settings.outbox_batch_size
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("outbox relay pass failed")
+            if backlog:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.settings.outbox_poll_seconds)

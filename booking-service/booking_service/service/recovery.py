@@ -1,0 +1,171 @@
+"""Settling bookings that a crash or an outage left half-done, at startup and periodically.
+
+- A booking still `pending` after the grace period was interrupted between recording it and
+  confirming it. Replaying its reservation (same reference, idempotent) gives the definitive
+  outcome: reserved -> confirm it; refused -> mark it failed.
+- A `failed` booking with `release_pending` may hold tickets (its reservation's outcome was
+  unknown). Replaying the reservation settles that outcome, then the tickets are released.
+
+Every step is conditional on the booking's state, so replicas may run this at the same time.
+"""
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from booking_service.clients.errors import (
+    DependencyUnavailableError,
+    EventNotFoundError,
+    TicketsUnavailableError,
+    UserNotFoundError,
+)
+from booking_service.models import Booking
+from booking_service.service import saga
+from service_kit.sql import utcnow
+
+logger = logging.getLogger(__name__)
+BATCH_SIZE = 100
+
+
+@dataclass
+class RecoveryReport:
+    confirmed: int = 0
+    failed: int = 0
+    released: int = 0
+    deferred: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+async def _settle_pending(
+    sessions: async_sessionmaker[AsyncSession],
+    clients: saga.Clients,
+    booking: Booking,
+    report: RecoveryReport,
+) -> None:
+    try:
+        event = await clients.events.reserve(
+            event_id=booking.event_id, tickets=booking.tickets, reference=str(booking.id)
+        )
+        email = booking.user_email or (await clients.users.get_user(booking.user_id)).email
+    except (TicketsUnavailableError, EventNotFoundError) as refusal:
+        async with sessions() as session:
+            await saga.fail(
+                session=session, booking_id=booking.id, error=refusal, release_pending=False
+            )
+        report.failed += 1
+        return
+    except UserNotFoundError as refusal:
+        async with sessions() as session:
+            await saga.fail(
+                session=session, booking_id=booking.id, error=refusal, release_pending=True
+            )
+        report.failed += 1
+        return
+    except DependencyUnavailableError:
+        report.deferred += 1
+        return
+    async with sessions() as session:
+        if await saga.confirm(session=session, booking=booking, email=email, event=event):
+            report.confirmed += 1
+
+
+async def _release_held(
+    sessions: async_sessionmaker[AsyncSession],
+    clients: saga.Clients,
+    booking: Booking,
+    report: RecoveryReport,
+) -> None:
+    reference = str(booking.id)
+    try:
+        try:
+            await clients.events.reserve(
+                event_id=booking.event_id, tickets=booking.tickets, reference=reference
+            )
+        except (TicketsUnavailableError, EventNotFoundError):
+            pass  # never reserved: nothing is held
+        else:
+            await clients.events.release(
+                event_id=booking.event_id, tickets=booking.tickets, reference=reference
+            )
+            report.released += 1
+    except DependencyUnavailableError:
+        report.deferred += 1
+        return
+    async with sessions() as session:
+        await session.execute(
+            update(Booking)
+            .where(Booking.id == booking.id, Booking.release_pending.is_(True))
+            .values(release_pending=False, updated_at=utcnow())
+        )
+        await session.commit()
+
+
+async def recover_bookings(
+    *, sessions: async_sessionmaker[AsyncSession], clients: saga.Clients, grace: timedelta
+) -> RecoveryReport:
+    started = time.perf_counter()
+    report = RecoveryReport()
+    cutoff = utcnow() - grace
+    async with sessions() as session:
+        pending = (
+            (
+                await session.execute(
+                    select(Booking)
+                    .where(Booking.status == "pending", Booking.updated_at < cutoff)
+                    .order_by(Booking.updated_at)
+                    .limit(BATCH_SIZE)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        held = (
+            (
+                await session.execute(
+                    select(Booking)
+                    .where(Booking.status == "failed", Booking.release_pending.is_(True))
+                    .order_by(Booking.updated_at)
+                    .limit(BATCH_SIZE)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    for booking in pending:
+        await _settle_pending(sessions, clients, booking, report)
+    for booking in held:
+        await _release_held(sessions, clients, booking, report)
+    report.seconds = time.perf_counter() - started
+    if pending or held:
+        logger.warning(
+            "recovered bookings in %.3fs: %d confirmed, %d failed, %d released, %d deferred",
+            report.seconds,
+            report.confirmed,
+            report.failed,
+            report.released,
+            report.deferred,
+        )
+    return report
+
+
+async def run_recovery_loop(
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    clients: saga.Clients,
+    grace: timedelta,
+    interval: float,
+) -> None:
+    while True:
+        try:
+            await recover_bookings(sessions=sessions, clients=clients, grace=grace)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("booking recovery failed; retrying in %.0fs", interval)
+        await asyncio.sleep(interval)
