@@ -37,15 +37,24 @@ async def _token(users: httpx.AsyncClient, **form: str) -> str:
 async def run(events_url: str, users_url: str, args: argparse.Namespace) -> None:
     async with httpx.AsyncClient(base_url=users_url) as users:
         admin = await _token(users)
-        service = await _token(users, grant_type="client_credentials",
-                               client_id="booking-service",
-                               client_secret="dev-booking-service-secret")
+        service = await _token(
+            users,
+            grant_type="client_credentials",
+            client_id="booking-service",
+            client_secret="dev-booking-service-secret",
+        )
     limits = httpx.Limits(max_connections=args.concurrency)
     async with httpx.AsyncClient(base_url=events_url, limits=limits, timeout=30) as events:
-        created = await events.post("/events", headers={"Authorization": f"Bearer {admin}"}, json={
-            "title": "Benchmark", "venue": "Loopback", "total_tickets": args.tickets,
-            "starts_at": (datetime.now(UTC) + timedelta(days=1)).isoformat(),
-        })
+        created = await events.post(
+            "/events",
+            headers={"Authorization": f"Bearer {admin}"},
+            json={
+                "title": "Benchmark",
+                "venue": "Loopback",
+                "total_tickets": args.tickets,
+                "starts_at": (datetime.now(UTC) + timedelta(days=1)).isoformat(),
+            },
+        )
         created.raise_for_status()
         event_id = created.json()["id"]
         headers = {"Authorization": f"Bearer {service}"}
@@ -55,9 +64,11 @@ async def run(events_url: str, users_url: str, args: argparse.Namespace) -> None
         async def reserve(index: int) -> int:
             async with gate:
                 started = time.perf_counter()
-                response = await events.put(f"/events/{event_id}/update_tickets",
-                                            json={"delta": -1, "reference": f"bench-{index}"},
-                                            headers=headers)
+                response = await events.put(
+                    f"/events/{event_id}/update_tickets",
+                    json={"delta": -1, "reference": f"bench-{index}"},
+                    headers=headers,
+                )
                 latencies.append(time.perf_counter() - started)
                 return response.status_code
 
@@ -74,8 +85,10 @@ async def run(events_url: str, users_url: str, args: argparse.Namespace) -> None
     print(f"requests/second     {args.requests / elapsed:.0f}")
     print(f"reservations/second {statuses[200] / elapsed:.0f} (tickets sold per second)")
     print(f"latency p50/p99     {quantiles[49] * 1000:.1f} / {quantiles[98] * 1000:.1f} ms")
-    print(f"sold {sold} of {final['total_tickets']}; oversold: {max(0, sold - args.tickets)}; "
-          f"accepted == sold: {statuses[200] == sold}")
+    print(
+        f"sold {sold} of {final['total_tickets']}; oversold: {max(0, sold - args.tickets)}; "
+        f"accepted == sold: {statuses[200] == sold}"
+    )
 
 
 def main() -> None:
@@ -86,12 +99,20 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data, provide_mongo() as mongo_url:
         common = {"ENV": "test", "LOG_LEVEL": "WARNING"}
-        users_env = {**common, "USER_DATABASE_URL": f"sqlite:///{Path(data) / 'users.db'}",
-                     "JWT_DEV_KEY_FILE": str(Path(data) / "key.pem"),
-                     "ADMIN_EMAIL": ADMIN["email"], "ADMIN_PASSWORD": ADMIN["password"]}
+        users_env = {
+            **common,
+            "USER_DATABASE_URL": f"sqlite:///{Path(data) / 'users.db'}",
+            "JWT_DEV_KEY_FILE": str(Path(data) / "key.pem"),
+            "ADMIN_EMAIL": ADMIN["email"],
+            "ADMIN_PASSWORD": ADMIN["password"],
+        }
         with run_uvicorn("user-service.app:app", env=users_env) as users_url:
-            events_env = {**common, "MONGO_URL": mongo_url, "EVENT_MONGO_DB": "bench",
-                          "USER_SERVICE_URL": users_url}
+            events_env = {
+                **common,
+                "MONGO_URL": mongo_url,
+                "EVENT_MONGO_DB": "bench",
+                "USER_SERVICE_URL": users_url,
+            }
             with run_uvicorn("event-service.app:app", env=events_env) as events_url:
                 asyncio.run(run(events_url, users_url, args))
 
