@@ -5,7 +5,7 @@ ifeq ($(UV),)
 UV := python3 -m uv
 endif
 RUN := $(UV) run --frozen
-SERVICES := service_kit user_service event_service
+SERVICES := service_kit user_service event_service booking_service
 
 .PHONY: help install test lint format migrate run-user run-event mongo
 
