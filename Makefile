@@ -7,16 +7,17 @@ endif
 RUN := $(UV) run --frozen
 SERVICES := service_kit user_service event_service booking_service
 
-.PHONY: help install test lint format migrate run-user run-event mongo
+.PHONY: help install test lint format migrate run-user run-event run-booking mongo
 
 help:
 	@echo "make install   install every service, the kit and the dev tools from uv.lock"
 	@echo "make test      run the whole test suite against real PostgreSQL and MongoDB-compatible stores"
 	@echo "make lint      ruff check, ruff format --check, mypy"
 	@echo "make format    apply ruff's fixes and formatting"
-	@echo "make migrate   apply user-service's migrations to USER_DATABASE_URL"
+	@echo "make migrate   apply the SQL services' migrations (USER_DATABASE_URL, BOOKING_DATABASE_URL)"
 	@echo "make run-user  user-service on :8000 with auto-reload"
 	@echo "make run-event event-service on :8001 with auto-reload"
+	@echo "make run-booking booking-service on :8002 with auto-reload"
 	@echo "make mongo     a MongoDB-compatible server (SecantusDB) on :27017, data in .data/mongo"
 
 install:
@@ -38,12 +39,16 @@ format:
 
 migrate:
 	$(RUN) alembic -c user-service/alembic.ini upgrade head
+	$(RUN) alembic -c booking-service/alembic.ini upgrade head
 
 run-user:
 	$(RUN) uvicorn user-service.app:app --reload --host 0.0.0.0 --port 8000
 
 run-event:
 	$(RUN) uvicorn event-service.app:app --reload --host 0.0.0.0 --port 8001
+
+run-booking:
+	$(RUN) uvicorn booking-service.app:app --reload --host 0.0.0.0 --port 8002
 
 mongo:
 	mkdir -p .data/mongo
