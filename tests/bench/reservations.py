@@ -10,41 +10,21 @@ throughput, latencies and the accounting check. Prints figures; asserts nothing 
 import argparse
 import asyncio
 import statistics
-import tempfile
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 
-from tests.harness.mongo import provide_mongo
-from tests.harness.servers import run_uvicorn
-
-ADMIN = {"email": "bench-admin@example.com", "password": "bench admin password"}
+from tests.bench.platform import Platform, admin_token, run_platform, service_token
 
 
-async def _token(users: httpx.AsyncClient, **form: str) -> str:
-    if form:
-        response = await users.post("/token", data=form)
-    else:
-        response = await users.post("/login", json=ADMIN)
-    response.raise_for_status()
-    token: str = response.json()["access_token"]
-    return token
-
-
-async def run(events_url: str, users_url: str, args: argparse.Namespace) -> None:
-    async with httpx.AsyncClient(base_url=users_url) as users:
-        admin = await _token(users)
-        service = await _token(
-            users,
-            grant_type="client_credentials",
-            client_id="booking-service",
-            client_secret="dev-booking-service-secret",
-        )
+async def run(platform: Platform, args: argparse.Namespace) -> None:
+    async with httpx.AsyncClient(base_url=platform.users) as users:
+        admin = await admin_token(users)
+        service = await service_token(users)
     limits = httpx.Limits(max_connections=args.concurrency)
-    async with httpx.AsyncClient(base_url=events_url, limits=limits, timeout=30) as events:
+    async with httpx.AsyncClient(base_url=platform.events, limits=limits, timeout=30) as events:
         created = await events.post(
             "/events",
             headers={"Authorization": f"Bearer {admin}"},
@@ -92,29 +72,13 @@ async def run(events_url: str, users_url: str, args: argparse.Namespace) -> None
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--tickets", type=int, default=2000)
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=64)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as data, provide_mongo() as mongo_url:
-        common = {"ENV": "test", "LOG_LEVEL": "WARNING"}
-        users_env = {
-            **common,
-            "USER_DATABASE_URL": f"sqlite:///{Path(data) / 'users.db'}",
-            "JWT_DEV_KEY_FILE": str(Path(data) / "key.pem"),
-            "ADMIN_EMAIL": ADMIN["email"],
-            "ADMIN_PASSWORD": ADMIN["password"],
-        }
-        with run_uvicorn("user-service.app:app", env=users_env) as users_url:
-            events_env = {
-                **common,
-                "MONGO_URL": mongo_url,
-                "EVENT_MONGO_DB": "bench",
-                "USER_SERVICE_URL": users_url,
-            }
-            with run_uvicorn("event-service.app:app", env=events_env) as events_url:
-                asyncio.run(run(events_url, users_url, args))
+    with run_platform(with_bookings=False) as platform:
+        asyncio.run(run(platform, args))
 
 
 if __name__ == "__main__":
