@@ -67,14 +67,7 @@ def create_app(
             ),
             settings=settings,
         )
-        assert settings.jwks_url is not None
-        app.state.token_verifier = JwksVerifier(
-            http_client=http_client,
-            jwks_url=settings.jwks_url,
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-            cache_seconds=settings.jwks_cache_seconds,
-        )
+        app.state.token_verifier = JwksVerifier.from_settings(settings, http_client)
         app.state.sessions = sessions
         app.state.clients = clients
         app.state.outbox_relay = relay

@@ -37,14 +37,7 @@ def create_app(
         http_client = create_http_client(settings, transport=http_transport)
         store = await EventStore.open(mongo, settings.event_mongo_db)
         app.state.store = store
-        assert settings.jwks_url is not None
-        app.state.token_verifier = JwksVerifier(
-            http_client=http_client,
-            jwks_url=settings.jwks_url,
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-            cache_seconds=settings.jwks_cache_seconds,
-        )
+        app.state.token_verifier = JwksVerifier.from_settings(settings, http_client)
         add_readiness_check(app, "mongodb", mongo_readiness_check(mongo))
         grace = timedelta(seconds=settings.repair_grace_seconds)
         await repair_ticket_ledger(store=store, grace=grace)

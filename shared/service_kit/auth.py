@@ -20,6 +20,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
 
 from service_kit.errors import ForbiddenError, ServiceUnavailableError, UnauthorizedError
+from service_kit.settings import ServiceSettings
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +143,19 @@ class JwksVerifier:
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at: float | None = None
         self._lock = asyncio.Lock()
+
+    @classmethod
+    def from_settings(
+        cls, settings: ServiceSettings, http_client: httpx.AsyncClient
+    ) -> "JwksVerifier":
+        assert settings.jwks_url is not None  # filled in by the settings' validator
+        return cls(
+            http_client=http_client,
+            jwks_url=settings.jwks_url,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            cache_seconds=settings.jwks_cache_seconds,
+        )
 
     async def _fetch(self) -> None:
         try:

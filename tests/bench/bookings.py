@@ -9,14 +9,19 @@ accounting check (tickets sold == confirmed bookings); asserts nothing about tim
 
 import argparse
 import asyncio
-import statistics
 import time
-from collections import Counter
-from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from tests.bench.platform import Platform, admin_token, run_platform
+from tests.bench.platform import (
+    Platform,
+    admin_token,
+    bench_arguments,
+    create_bench_event,
+    fire,
+    report,
+    run_platform,
+)
 
 USERS = 50
 
@@ -38,62 +43,25 @@ async def run(platform: Platform, args: argparse.Namespace) -> None:
         admin = await admin_token(users)
         tokens = await _user_tokens(users)
     async with httpx.AsyncClient(base_url=platform.events) as events:
-        created = await events.post(
-            "/events",
-            headers={"Authorization": f"Bearer {admin}"},
-            json={
-                "title": "Benchmark",
-                "venue": "Loopback",
-                "total_tickets": args.tickets,
-                "starts_at": (datetime.now(UTC) + timedelta(days=1)).isoformat(),
-            },
-        )
-        created.raise_for_status()
-        event_id = created.json()["id"]
+        event_id = await create_bench_event(events, admin, args.tickets)
     limits = httpx.Limits(max_connections=args.concurrency)
-    gate = asyncio.Semaphore(args.concurrency)
-    latencies: list[float] = []
     async with httpx.AsyncClient(base_url=platform.bookings, limits=limits, timeout=60) as bookings:
 
-        async def one(index: int) -> int:
-            async with gate:
-                started = time.perf_counter()
-                response = await bookings.post(
-                    "/bookings",
-                    json={"event_id": event_id, "tickets": 1},
-                    headers={"Authorization": f"Bearer {tokens[index % USERS]}"},
-                )
-                latencies.append(time.perf_counter() - started)
-                return response.status_code
+        async def book(index: int) -> httpx.Response:
+            return await bookings.post(
+                "/bookings",
+                json={"event_id": event_id, "tickets": 1},
+                headers={"Authorization": f"Bearer {tokens[index % USERS]}"},
+            )
 
-        started = time.perf_counter()
-        statuses = Counter(await asyncio.gather(*(one(i) for i in range(args.requests))))
-        elapsed = time.perf_counter() - started
+        result = await fire(args.requests, args.concurrency, book)
     async with httpx.AsyncClient(base_url=platform.events) as events:
         final = (await events.get(f"/events/{event_id}")).json()
-    sold = final["total_tickets"] - final["available_tickets"]
-    quantiles = statistics.quantiles(latencies, n=100)
-    print(f"requests            {args.requests} at concurrency {args.concurrency}")
-    print(f"statuses            {dict(statuses)}")
-    print(f"elapsed             {elapsed:.2f} s")
-    print(f"requests/second     {args.requests / elapsed:.0f}")
-    print(
-        f"bookings/second     {statuses[201] / elapsed:.0f} confirmed "
-        f"({statuses[201] / elapsed * 60:.0f} tickets/minute)"
-    )
-    print(f"latency p50/p99     {quantiles[49] * 1000:.1f} / {quantiles[98] * 1000:.1f} ms")
-    print(
-        f"sold {sold} of {final['total_tickets']}; confirmed {statuses[201]}; "
-        f"oversold: {max(0, sold - args.tickets)}; sold == confirmed: {sold == statuses[201]}"
-    )
+    report(result, args=args, success=201, noun="bookings", event=final)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("--tickets", type=int, default=1000)
-    parser.add_argument("--requests", type=int, default=1500)
-    parser.add_argument("--concurrency", type=int, default=32)
-    args = parser.parse_args()
+    args = bench_arguments(__doc__, tickets=1000, requests=1500, concurrency=32)
     with run_platform(with_bookings=True) as platform:
         asyncio.run(run(platform, args))
 

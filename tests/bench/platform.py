@@ -1,9 +1,15 @@
 """Start the platform's services as real uvicorn processes, for benchmarks."""
 
+import argparse
+import asyncio
+import statistics
 import tempfile
-from collections.abc import Iterator
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -106,3 +112,81 @@ async def service_token(users: httpx.AsyncClient) -> str:
     response.raise_for_status()
     token: str = response.json()["access_token"]
     return token
+
+
+@dataclass
+class LoadResult:
+    statuses: Counter[int]
+    elapsed: float
+    latencies: list[float]
+
+
+async def fire(
+    requests: int, concurrency: int, send: Callable[[int], Awaitable[httpx.Response]]
+) -> LoadResult:
+    """Send `requests` calls, at most `concurrency` at once, timing each."""
+    gate = asyncio.Semaphore(concurrency)
+    latencies: list[float] = []
+
+    async def one(index: int) -> int:
+        async with gate:
+            started = time.perf_counter()
+            response = await send(index)
+            latencies.append(time.perf_counter() - started)
+            return response.status_code
+
+    started = time.perf_counter()
+    statuses = Counter(await asyncio.gather(*(one(index) for index in range(requests))))
+    return LoadResult(statuses, time.perf_counter() - started, latencies)
+
+
+async def create_bench_event(events: httpx.AsyncClient, admin: str, tickets: int) -> str:
+    created = await events.post(
+        "/events",
+        headers={"Authorization": f"Bearer {admin}"},
+        json={
+            "title": "Benchmark",
+            "venue": "Loopback",
+            "total_tickets": tickets,
+            "starts_at": (datetime.now(UTC) + timedelta(days=1)).isoformat(),
+        },
+    )
+    created.raise_for_status()
+    event_id: str = created.json()["id"]
+    return event_id
+
+
+def report(
+    result: LoadResult,
+    *,
+    args: argparse.Namespace,
+    success: int,
+    noun: str,
+    event: dict[str, int],
+) -> None:
+    sold = event["total_tickets"] - event["available_tickets"]
+    accepted = result.statuses[success]
+    quantiles = statistics.quantiles(result.latencies, n=100)
+    print(f"requests          {args.requests} at concurrency {args.concurrency}")
+    print(f"statuses          {dict(result.statuses)}")
+    print(f"elapsed           {result.elapsed:.2f} s")
+    print(f"requests/second   {args.requests / result.elapsed:.0f}")
+    print(
+        f"{noun + '/second':<17} {accepted / result.elapsed:.0f} "
+        f"({accepted / result.elapsed * 60:.0f} tickets/minute)"
+    )
+    print(f"latency p50/p99   {quantiles[49] * 1000:.1f} / {quantiles[98] * 1000:.1f} ms")
+    print(
+        f"sold {sold} of {event['total_tickets']}; {noun} {accepted}; "
+        f"oversold: {max(0, sold - args.tickets)}; sold == {noun}: {sold == accepted}"
+    )
+
+
+def bench_arguments(
+    doc: str | None, *, tickets: int, requests: int, concurrency: int
+) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n")[0])
+    parser.add_argument("--tickets", type=int, default=tickets)
+    parser.add_argument("--requests", type=int, default=requests)
+    parser.add_argument("--concurrency", type=int, default=concurrency)
+    return parser.parse_args()
