@@ -5,9 +5,9 @@ ifeq ($(UV),)
 UV := python3 -m uv
 endif
 RUN := $(UV) run --frozen
-SERVICES := service_kit user_service event_service booking_service
+SERVICES := service_kit user_service event_service booking_service notification_service
 
-.PHONY: help install test lint format migrate run-user run-event run-booking mongo
+.PHONY: help install test lint format migrate run-user run-event run-booking run-notification mongo mail
 
 help:
 	@echo "make install   install every service, the kit and the dev tools from uv.lock"
@@ -18,7 +18,9 @@ help:
 	@echo "make run-user  user-service on :8000 with auto-reload"
 	@echo "make run-event event-service on :8001 with auto-reload"
 	@echo "make run-booking booking-service on :8002 with auto-reload"
+	@echo "make run-notification notification-service on :8003 with auto-reload"
 	@echo "make mongo     a MongoDB-compatible server (SecantusDB) on :27017, data in .data/mongo"
+	@echo "make mail      an SMTP sink on :1025 keeping each message in .data/mail"
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
@@ -50,6 +52,12 @@ run-event:
 run-booking:
 	$(RUN) uvicorn booking-service.app:app --reload --host 0.0.0.0 --port 8002
 
+run-notification:
+	$(RUN) uvicorn notification-service.app:app --reload --host 0.0.0.0 --port 8003
+
 mongo:
 	mkdir -p .data/mongo
 	$(RUN) python -m secantus --port 27017 --storage-path .data/mongo --log-level WARNING
+
+mail:
+	$(RUN) python -m tests.harness.smtp --port 1025 --dir .data/mail

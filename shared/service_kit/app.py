@@ -54,7 +54,12 @@ def create_service_app(
     lifespan: Lifespan,
     routers: Sequence[APIRouter],
     openapi_tags: list[dict[str, Any]] | None = None,
+    expose_headers: Sequence[str] = (),
 ) -> FastAPI:
+    """The app with the kit's middleware, problem handlers, health and metrics.
+
+    `expose_headers` names this service's own response headers that browsers may read.
+    """
     configure_logging(
         service=settings.service_name, level=settings.log_level, json_lines=settings.log_json
     )
@@ -88,7 +93,7 @@ def create_service_app(
         allow_credentials="*" not in settings.cors_origins,
         allow_methods=["*"],
         allow_headers=["*"],
-        expose_headers=[REQUEST_ID_HEADER, "X-Total-Count", "Retry-After"],
+        expose_headers=[REQUEST_ID_HEADER, "X-Total-Count", "Retry-After", *expose_headers],
     )
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     return app

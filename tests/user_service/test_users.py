@@ -87,8 +87,17 @@ async def test_list_users_filters_by_email_and_role(
     by_role = await client.get(
         "/users", params={"role": "organizer", "limit": 100}, headers=bearer(admin_token)
     )
-    assert organizer.id in {found["id"] for found in by_role.json()}
     assert {found["role"] for found in by_role.json()} == {"organizer"}
+    by_both = await client.get(
+        "/users",
+        params={"role": "organizer", "email": organizer.email},
+        headers=bearer(admin_token),
+    )
+    assert [found["id"] for found in by_both.json()] == [organizer.id]
+    not_a_user = await client.get(
+        "/users", params={"role": "user", "email": organizer.email}, headers=bearer(admin_token)
+    )
+    assert not_a_user.json() == []
 
 
 async def test_list_users_plain_users_and_organizers_are_forbidden(

@@ -1,0 +1,3 @@
+from notification_service.main import create_app
+
+app = create_app()

@@ -1,0 +1,217 @@
+"""The email worker: delivers queued notifications in the background, once each, with retries.
+
+A worker claims one due notification at a time with a single atomic `find_one_and_update`
+(`email_status: queued`, `next_attempt_at <= now`), which moves `next_attempt_at` to the end of
+a lease and stamps a fresh `claim_token`. Only the holder of that token may record the outcome,
+so any number of workers (replicas) can run side by side and each email is sent once. A worker
+that dies mid-send leaves the claim to expire; the email is then due again and retried.
+The deterministic Message-ID lets mail systems drop the duplicate in that rare case.
+"""
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import socket
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from prometheus_client import Counter
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.errors import PyMongoError
+
+from notification_service.config import NotificationSettings
+from notification_service.emails import EmailRenderer, build_message
+from notification_service.mailer import DeliveryError, SmtpMailer
+from notification_service.models import Document, NotificationStore, utcnow
+from notification_service.schemas import EmailStatus
+
+logger = logging.getLogger(__name__)
+
+EMAILS = Counter(
+    "notification_emails_total",
+    "Email delivery attempts by outcome: sent, retry, failed.",
+    ["outcome"],
+)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int
+    base_seconds: float
+    max_seconds: float
+
+    def delay(self, attempt: int) -> timedelta:
+        """Exponential backoff with jitter, so a recovering server is not hit all at once."""
+        ceiling = min(self.max_seconds, self.base_seconds * 2 ** (attempt - 1))
+        return timedelta(seconds=ceiling * (0.5 + random.random() / 2))  # noqa: S311
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+async def claim_due_email(
+    store: NotificationStore, *, worker_id: str, lease: timedelta, now: datetime
+) -> Document | None:
+    """Atomically take the longest-waiting due email, or None when nothing is due."""
+    return await store.notifications.find_one_and_update(
+        {"email_status": EmailStatus.QUEUED.value, "next_attempt_at": {"$lte": now}},
+        {
+            "$set": {
+                "next_attempt_at": now + lease,
+                "claimed_by": worker_id,
+                "claim_token": uuid.uuid4().hex,
+            },
+            "$inc": {"email_attempts": 1},
+        },
+        sort=[("next_attempt_at", ASCENDING)],
+        return_document=ReturnDocument.AFTER,
+    )
+
+
+async def _record(store: NotificationStore, claimed: Document, update: Mapping[str, Any]) -> bool:
+    """Apply `update` if the claim is still ours (its lease may have run out and moved on).
+
+    `claimed_by` stays: it names the worker of the latest attempt.
+    """
+    release = {"claim_token": "", **update.get("$unset", {})}
+    result = await store.notifications.update_one(
+        {"_id": claimed["_id"], "claim_token": claimed["claim_token"]},
+        {**update, "$unset": release},
+    )
+    if result.modified_count == 0:
+        logger.warning("lost the claim on notification %s before recording it", claimed["_id"])
+    return result.modified_count == 1
+
+
+class EmailWorker:
+    def __init__(
+        self,
+        *,
+        store: NotificationStore,
+        mailer: SmtpMailer,
+        renderer: EmailRenderer,
+        settings: NotificationSettings,
+        worker_id: str | None = None,
+    ) -> None:
+        self.store = store
+        self.mailer = mailer
+        self.renderer = renderer
+        self.sender = settings.smtp_from
+        self.sender_domain = settings.sender_domain
+        self.concurrency = settings.email_worker_concurrency
+        self.poll_seconds = settings.email_poll_seconds
+        self.lease = timedelta(seconds=settings.email_lease_seconds)
+        self.retry = RetryPolicy(
+            max_attempts=settings.email_max_attempts,
+            base_seconds=settings.email_retry_base_seconds,
+            max_seconds=settings.email_retry_max_seconds,
+        )
+        self.worker_id = worker_id or worker_name()
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    def wake(self) -> None:
+        """Look for due email now (called after a notification is stored in this process)."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Finish the emails in flight, claim no more."""
+        self._stopping = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(self.concurrency):
+                group.create_task(self._deliver_until_stopped())
+
+    async def _deliver_until_stopped(self) -> None:
+        while not self._stopping:
+            try:
+                delivered = await self.deliver_next()
+            except PyMongoError as exc:
+                logger.warning("email worker cannot reach the store (%s); trying again", exc)
+                delivered = False
+            except Exception:
+                # One bad document must not stop delivery of the others.
+                logger.exception("email worker error; carrying on")
+                delivered = False
+            if not delivered and not self._stopping:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                if not self._stopping:
+                    self._wake.clear()
+
+    async def deliver_next(self) -> bool:
+        """Claim and deliver one due email; False when none is due."""
+        claimed = await claim_due_email(
+            self.store, worker_id=self.worker_id, lease=self.lease, now=utcnow()
+        )
+        if claimed is None:
+            return False
+        await self._deliver(claimed)
+        return True
+
+    async def _deliver(self, claimed: Document) -> None:
+        attempt: int = claimed["email_attempts"]
+        if attempt > self.retry.max_attempts:
+            # The worker of the last attempt stopped before recording its outcome.
+            await self._give_up(claimed, claimed.get("last_error") or "delivery was interrupted")
+            return
+        try:
+            message = build_message(
+                document=claimed,
+                rendered=self.renderer.render(claimed),
+                sender=self.sender,
+                sender_domain=self.sender_domain,
+            )
+            await self.mailer.send(message, recipient=claimed["user_email"])
+        except DeliveryError as exc:
+            if exc.permanent or attempt >= self.retry.max_attempts:
+                await self._give_up(claimed, str(exc))
+            else:
+                await self._retry_later(claimed, str(exc), attempt)
+            return
+        except Exception as exc:
+            logger.exception("could not build the email of notification %s", claimed["_id"])
+            await self._give_up(claimed, f"{type(exc).__name__}: {exc}")
+            return
+        if await _record(
+            self.store,
+            claimed,
+            {
+                "$set": {"email_status": EmailStatus.SENT.value, "sent_at": utcnow()},
+                "$unset": {"next_attempt_at": ""},
+            },
+        ):
+            EMAILS.labels("sent").inc()
+            logger.info("sent the email of notification %s", claimed["_id"])
+
+    async def _retry_later(self, claimed: Document, error: str, attempt: int) -> None:
+        due = utcnow() + self.retry.delay(attempt)
+        await _record(self.store, claimed, {"$set": {"last_error": error, "next_attempt_at": due}})
+        EMAILS.labels("retry").inc()
+        logger.warning(
+            "email of notification %s failed (attempt %d), retrying at %s: %s",
+            claimed["_id"],
+            attempt,
+            due.isoformat(),
+            error,
+        )
+
+    async def _give_up(self, claimed: Document, error: str) -> None:
+        await _record(
+            self.store,
+            claimed,
+            {
+                "$set": {"email_status": EmailStatus.FAILED.value, "last_error": error},
+                "$unset": {"next_attempt_at": ""},
+            },
+        )
+        EMAILS.labels("failed").inc()
+        logger.error("gave up on the email of notification %s: %s", claimed["_id"], error)

@@ -1,0 +1,203 @@
+"""Helpers for the notification-service tests: payloads, waiting, a served app, TLS files."""
+
+import asyncio
+import contextlib
+import datetime
+import ipaddress
+import json
+import socket
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import uvicorn
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from fastapi import FastAPI
+from websockets.asyncio.client import ClientConnection
+
+from tests.harness.smtp import SmtpSink
+
+T = TypeVar("T")
+
+
+def booking_payload(user_email: str, **overrides: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "user_email": user_email,
+        "kind": "booking_confirmed",
+        "subject": "Your tickets for Jazz Night",
+        "body": "Your booking is confirmed. Enjoy the show!",
+        "data": {
+            "booking_id": "bk-7f3a9c",
+            "event_id": "ev-42",
+            "event_title": "Jazz Night",
+            "starts_at": "2026-03-14T18:30:00Z",
+            "timezone": "Europe/Paris",
+            "venue": "Le Caveau",
+            "city": "Paris",
+            "tickets": 3,
+            "total_price": "90.00",
+            "currency": "EUR",
+        },
+    }
+    payload.update(overrides)
+    return payload
+
+
+async def post_notification(
+    client: httpx.AsyncClient, headers: dict[str, str], payload: dict[str, Any]
+) -> dict[str, Any]:
+    response = await client.post("/notifications", json=payload, headers=headers)
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def eventually(
+    check: Callable[[], Awaitable[T | None]], *, within: float = 10.0, interval: float = 0.02
+) -> T:
+    """Poll `check` until it returns something other than None (or False); fail after `within`s."""
+    deadline = time.monotonic() + within
+    while True:
+        result = await check()
+        if result is not None and result is not False:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {within}s (last: {result!r})")
+        await asyncio.sleep(interval)
+
+
+def messages_to(sink: SmtpSink, address: str) -> list[EmailMessage]:
+    return [message for message in sink.messages() if message["To"] == address]
+
+
+async def wait_for_messages(sink: SmtpSink, address: str, count: int = 1) -> list[EmailMessage]:
+    async def arrived() -> list[EmailMessage] | None:
+        found = messages_to(sink, address)
+        return found if len(found) >= count else None
+
+    return await eventually(arrived)
+
+
+async def stored(client: httpx.AsyncClient, headers: dict[str, str], email: str) -> list[Any]:
+    response = await client.get(f"/notifications/{email}", headers=headers)
+    assert response.status_code == 200, response.text
+    notifications: list[Any] = response.json()
+    return notifications
+
+
+def ws_url(base_url: str, token: str | None = None) -> str:
+    url = base_url.replace("http://", "ws://") + "/ws/notifications"
+    return f"{url}?token={token}" if token is not None else url
+
+
+async def next_message(
+    socket: ClientConnection, kind: str = "notification", within: float = 5
+) -> dict[str, Any]:
+    """The next message of this kind, skipping others (heartbeats)."""
+    async with asyncio.timeout(within):
+        while True:
+            message: dict[str, Any] = json.loads(await socket.recv())
+            if message["type"] == kind:
+                return message
+
+
+class _InProcessServer(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield  # leave the test runner's signal handlers alone
+
+
+@asynccontextmanager
+async def serve(app: FastAPI) -> AsyncIterator[str]:
+    """Serve `app` with uvicorn on a free port in this event loop; yield its base URL.
+
+    In-process (unlike `tests.harness.servers.run_uvicorn`) so the app keeps the test's
+    `platform_transport` for the JWKS. uvicorn runs the app's lifespan.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, lifespan="on", log_config=None, ws="websockets-sansio")
+    server = _InProcessServer(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        while not server.started:
+            if task.done():
+                task.result()
+                raise AssertionError("uvicorn stopped before it started")
+            await asyncio.sleep(0.01)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    ca_file: Path
+    cert_file: Path
+    key_file: Path
+
+
+def make_tls_files(directory: Path) -> TlsFiles:
+    """A throwaway CA and a server certificate it signed for 127.0.0.1 and localhost."""
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test CA")])
+    ca_cert = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, False, False, False, False, True, True, False, False), critical=True
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
+        )
+        .add_extension(x509.ExtendedKeyUsage([x509.OID_SERVER_AUTH]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    files = TlsFiles(directory / "ca.pem", directory / "server.pem", directory / "server.key")
+    files.ca_file.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    files.cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    files.key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return files
