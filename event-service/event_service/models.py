@@ -1,9 +1,10 @@
 """MongoDB documents of event-service: the events and the ticket ledger.
 
-An event document carries the counter (`available_tickets`) and `pending_ops`, the ids of ledger
-entries applied to the counter but not yet marked settled in the ledger. The ledger holds one
-entry per (event, reference, direction): it makes ticket changes idempotent and lets a repair
-pass finish or undo work a crash interrupted (see `service/inventory.py`).
+An event document carries the counter (`available_tickets`) and `pending_ops`, markers
+`{entry, attempt}` of ticket changes applied to the counter but not yet settled in the ledger.
+The ledger holds one entry per (event, reference, direction): it makes ticket changes
+idempotent and lets a repair pass finish or undo work a crash interrupted (see
+`service/inventory.py`).
 """
 
 import logging
@@ -42,12 +43,12 @@ class EventStore:
         await events.create_index([("starts_at", ASCENDING)])
         await events.create_index([("organizer_id", ASCENDING), ("starts_at", ASCENDING)])
         await events.create_index([("status", ASCENDING), ("starts_at", ASCENDING)])
-        await events.create_index([("pending_ops", ASCENDING)], sparse=True)
+        await events.create_index([("pending_ops.attempt", ASCENDING)], sparse=True)
         await ledger.create_index(
             [("event_id", ASCENDING), ("reference", ASCENDING), ("direction", ASCENDING)],
             unique=True,
         )
-        await ledger.create_index([("state", ASCENDING), ("updated_at", ASCENDING)])
+        await ledger.create_index([("state", ASCENDING), ("attempt_at", ASCENDING)])
         return cls(events=events, ledger=ledger, text_search=await _ensure_text_index(events))
 
 

@@ -10,6 +10,7 @@ from pymongo import ReturnDocument
 
 from event_service.models import ABORTED, APPLIED, PENDING, EventStore
 from event_service.service.catalogue import now_utc
+from event_service.service.inventory import settle
 from event_service.service.repair import repair_ticket_ledger
 from tests.utils.asgi import running_client
 from tests.utils.events import assert_accounting_holds, change_tickets, create_event
@@ -36,18 +37,27 @@ async def _interrupted_entry(
         "direction": "reserve",
         "quantity": quantity,
         "state": state,
+        "attempt": ObjectId(),
+        "attempt_at": long_ago,
         "created_at": long_ago,
         "updated_at": long_ago,
     }
     await store.ledger.insert_one(entry)
     if counter_moved:
-        moved = await store.events.find_one_and_update(
-            {"_id": ObjectId(event_id)},
-            {"$inc": {"available_tickets": -quantity}, "$push": {"pending_ops": entry["_id"]}},
-            return_document=ReturnDocument.AFTER,
-        )
-        assert moved is not None
+        await _move_counter(store, entry, entry["attempt"])
     return entry
+
+
+async def _move_counter(store: EventStore, entry: dict[str, Any], attempt: ObjectId) -> None:
+    moved = await store.events.find_one_and_update(
+        {"_id": entry["event_id"]},
+        {
+            "$inc": {"available_tickets": -entry["quantity"]},
+            "$push": {"pending_ops": {"entry": entry["_id"], "attempt": attempt}},
+        },
+        return_document=ReturnDocument.AFTER,
+    )
+    assert moved is not None
 
 
 async def _event(events_client: httpx.AsyncClient, organizer: TestUser) -> dict[str, Any]:
@@ -119,14 +129,14 @@ async def test_recent_pending_change_is_left_to_its_process(
 ) -> None:
     event = await _event(events_client, organizer)
     entry = await _interrupted_entry(event_store, event["id"], "inflight", 1, counter_moved=True)
-    await event_store.ledger.update_one({"_id": entry["_id"]}, {"$set": {"updated_at": now_utc()}})
+    await event_store.ledger.update_one({"_id": entry["_id"]}, {"$set": {"attempt_at": now_utc()}})
 
     await repair_ticket_ledger(store=event_store, grace=GRACE)
 
     assert (await event_store.ledger.find_one({"_id": entry["_id"]}) or {})["state"] == PENDING
     stored = await event_store.events.find_one({"_id": ObjectId(event["id"])})
     assert stored is not None
-    assert stored["pending_ops"] == [entry["_id"]]
+    assert stored["pending_ops"] == [{"entry": entry["_id"], "attempt": entry["attempt"]}]
     await repair_ticket_ledger(store=event_store, grace=timedelta(0))
     await assert_accounting_holds(event_store, event["id"])
 
@@ -168,3 +178,56 @@ async def test_a_restarted_service_repairs_at_startup(
 
     assert ready.json()["checks"] == {"mongodb": "ok"}
     assert (await assert_accounting_holds(event_store, event["id"]))["available_tickets"] == 5
+
+
+async def test_straggler_applying_after_a_retry_took_over_is_undone(
+    events_client: httpx.AsyncClient,
+    organizer: TestUser,
+    service_headers: dict[str, str],
+    event_store: EventStore,
+) -> None:
+    event = await _event(events_client, organizer)
+    entry = await _interrupted_entry(event_store, event["id"], "straggler", 2, counter_moved=False)
+    await repair_ticket_ledger(store=event_store, grace=GRACE)  # declared interrupted
+    retried = await change_tickets(events_client, event["id"], service_headers, -2, "straggler")
+    assert retried.json()["available_tickets"] == 8
+
+    # The first attempt's process wakes up now and carries on from step 2.
+    await _move_counter(event_store, entry, entry["attempt"])
+    late = await settle(
+        store=event_store,
+        entry=entry,
+        event=await event_store.events.find_one({"_id": entry["event_id"]}),
+    )
+
+    assert late["available_tickets"] == 8
+    final = await assert_accounting_holds(event_store, event["id"])
+    assert final["available_tickets"] == 8
+
+
+async def test_replay_while_the_first_attempt_runs_waits_and_never_applies_twice(
+    events_client: httpx.AsyncClient,
+    organizer: TestUser,
+    service_headers: dict[str, str],
+    event_store: EventStore,
+) -> None:
+    event = await _event(events_client, organizer)
+    entry = await _interrupted_entry(event_store, event["id"], "slow", 3, counter_moved=True)
+    await event_store.ledger.update_one({"_id": entry["_id"]}, {"$set": {"attempt_at": now_utc()}})
+
+    async def first_attempt_finishes() -> None:
+        await asyncio.sleep(0.3)
+        await settle(
+            store=event_store,
+            entry=entry,
+            event=await event_store.events.find_one({"_id": entry["event_id"]}),
+        )
+
+    replay, _ = await asyncio.gather(
+        change_tickets(events_client, event["id"], service_headers, -3, "slow"),
+        first_attempt_finishes(),
+    )
+
+    assert replay.status_code == 200
+    assert replay.json()["available_tickets"] == 7
+    await assert_accounting_holds(event_store, event["id"])

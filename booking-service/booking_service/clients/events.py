@@ -68,6 +68,9 @@ class EventsClient:
             raise EventNotFoundError(f"No event with id {event_id}.")
         if response.status_code == 409:
             body = response.json()
+            if body.get("reason") == "in-progress":
+                # An earlier attempt with this reference is still running: its outcome decides.
+                raise OutcomeUnknownError(SERVICE, "event-service is still applying a change.")
             raise TicketsUnavailableError(
                 body.get("detail") or "The tickets are not available.",
                 reason=body.get("reason", "unavailable"),

@@ -2,19 +2,25 @@
 
 A ticket change runs in steps, each one atomic on one document:
 
-1. insert a ledger entry `(event, reference, direction)` in state `pending`; the unique index
-   turns a replay into a lookup of the first attempt's outcome;
-2. one conditional update of the event checks availability, moves the counter and records the
-   entry's id in `pending_ops`, so the counter change and its proof land together;
-3. the entry moves `pending -> applied` (or `rejected`, with the reason, if step 2 refused);
-4. the id leaves `pending_ops`.
+1. insert a ledger entry `(event, reference, direction)` in state `pending`, stamped with a
+   fresh attempt token; the unique index turns a replay into a lookup of the first outcome;
+2. the holder of the attempt makes one conditional update of the event: it checks the
+   availability, moves the counter and records `{entry, attempt}` in `pending_ops`, so the
+   counter change and its proof land together;
+3. the entry moves `pending -> applied` (or `rejected`, with the reason), but only while it
+   still carries that attempt token;
+4. the marker leaves `pending_ops`.
 
-The ledger entry's state decides. If step 3 finds the entry no longer pending (the repair pass
-declared it interrupted), the change is undone. A crash between steps leaves an entry pending
-or an id in `pending_ops`; `repair.py` settles both, so at any quiet moment
+Only the attempt's holder applies it. A replay that finds the entry pending waits for the
+outcome; it never applies the change itself. If step 3 finds the entry no longer held by its
+attempt (the repair pass declared it interrupted, and perhaps a retry took it over), the holder
+undoes its counter change. A crash between steps leaves an entry pending or a marker in
+`pending_ops`; `repair.py` settles both, so at any quiet moment
 `total_tickets - available_tickets` equals the applied reservations minus the applied releases.
 """
 
+import asyncio
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +43,10 @@ from event_service.schemas import EventStatus, TicketChange
 from event_service.service.catalogue import EventNotFoundError, now_utc
 from service_kit.errors import ConflictError
 
+# How long a replay waits for the first attempt of the same change to finish.
+REPLAY_WAIT_SECONDS = 3.0
+REPLAY_POLL_SECONDS = 0.02
+
 
 class TicketConflictError(ConflictError):
     slug = "tickets-unavailable"
@@ -44,6 +54,13 @@ class TicketConflictError(ConflictError):
 
 class ReferenceConflictError(ConflictError):
     slug = "reference-conflict"
+
+
+class ChangeInProgressError(ConflictError):
+    slug = "change-in-progress"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"Retry-After": "1"}, reason="in-progress")
 
 
 @dataclass(frozen=True)
@@ -62,69 +79,85 @@ def counter_step(direction: str, quantity: int) -> int:
     return -quantity if direction == RESERVE else quantity
 
 
+def _key(entry: Document) -> Document:
+    return {name: entry[name] for name in ("event_id", "reference", "direction")}
+
+
 async def change_tickets(*, store: EventStore, event_id: str, change: TicketChange) -> Document:
     """Reserve (delta < 0) or release (delta > 0) for `change.reference`; returns the event."""
     # The event is not read first: step 2 finds out whether it exists, saving a round trip.
     object_id = parse_object_id(event_id)
     if object_id is None:
         raise EventNotFoundError(f"No event with id {event_id}.")
-    entry: Document = {
+    return await _start(
+        store=store,
+        request={
+            "event_id": object_id,
+            "reference": change.reference,
+            "direction": change.direction,
+            "quantity": abs(change.delta),
+        },
+    )
+
+
+async def _start(*, store: EventStore, request: Document) -> Document:
+    now = now_utc()
+    entry = {
+        **request,
         "_id": ObjectId(),
-        "event_id": object_id,
-        "reference": change.reference,
-        "direction": change.direction,
-        "quantity": abs(change.delta),
         "state": PENDING,
-        "created_at": now_utc(),
-        "updated_at": now_utc(),
+        "attempt": ObjectId(),
+        "attempt_at": now,
+        "created_at": now,
+        "updated_at": now,
     }
     try:
         await store.ledger.insert_one(entry)
     except DuplicateKeyError:
-        return await _replay(store=store, entry=entry)
+        return await _replay(store=store, request=request)
     return await _apply(store=store, entry=entry)
 
 
-async def _replay(*, store: EventStore, entry: Document) -> Document:
-    first = await store.ledger.find_one(
-        {key: entry[key] for key in ("event_id", "reference", "direction")}
+async def _replay(*, store: EventStore, request: Document) -> Document:
+    """The same change again: answer the first attempt's outcome, waiting while it runs."""
+    deadline = time.monotonic() + REPLAY_WAIT_SECONDS
+    while True:
+        first = await store.ledger.find_one(_key(request))
+        if first is None:  # a release that found its reservation unsettled and withdrew
+            return await _start(store=store, request=request)
+        if first["quantity"] != request["quantity"]:
+            raise Rejection(
+                "reference",
+                f"Reference {request['reference']!r} was already used to "
+                f"{request['direction']} {first['quantity']} tickets.",
+            ).error(await store.events.find_one({"_id": request["event_id"]}))
+        if first["state"] == APPLIED:
+            return await _current(store, request["event_id"])
+        if first["state"] == REJECTED:
+            raise Rejection(first["reason"], first["detail"]).error(
+                await store.events.find_one({"_id": request["event_id"]})
+            )
+        if first["state"] == ABORTED:
+            revived = await _take_over(store, first)
+            if revived is not None:
+                return await _apply(store=store, entry=revived)
+            continue
+        if time.monotonic() >= deadline:
+            raise ChangeInProgressError(
+                "An earlier request for this reference is still being applied; retry shortly."
+            )
+        await asyncio.sleep(REPLAY_POLL_SECONDS)
+
+
+async def _take_over(store: EventStore, entry: Document) -> Document | None:
+    """Hold an interrupted (aborted) entry with a new attempt; None if another caller won."""
+    now = now_utc()
+    taken: Document | None = await store.ledger.find_one_and_update(
+        {"_id": entry["_id"], "state": ABORTED},
+        {"$set": {"state": PENDING, "attempt": ObjectId(), "attempt_at": now, "updated_at": now}},
+        return_document=ReturnDocument.AFTER,
     )
-    if first is None:  # removed between our insert and this read: start over
-        return await change_tickets_again(store=store, entry=entry)
-    if first["quantity"] != entry["quantity"]:
-        raise Rejection(
-            "reference",
-            f"Reference {entry['reference']!r} was already used to {entry['direction']} "
-            f"{first['quantity']} tickets.",
-        ).error(await store.events.find_one({"_id": entry["event_id"]}))
-    if first["state"] == APPLIED:
-        return await _current(store, entry["event_id"])
-    if first["state"] == REJECTED:
-        raise Rejection(first["reason"], first["detail"]).error(
-            await store.events.find_one({"_id": entry["event_id"]})
-        )
-    if first["state"] == ABORTED:
-        revived = await store.ledger.find_one_and_update(
-            {"_id": first["_id"], "state": ABORTED},
-            {"$set": {"state": PENDING, "updated_at": now_utc()}},
-            return_document=ReturnDocument.AFTER,
-        )
-        return (
-            await _apply(store=store, entry=revived)
-            if revived
-            else await _replay(store=store, entry=entry)
-        )
-    # Still pending: the first attempt is in flight or was interrupted; finishing it is safe.
-    return await _apply(store=store, entry=first)
-
-
-async def change_tickets_again(*, store: EventStore, entry: Document) -> Document:
-    fresh = {**entry, "_id": ObjectId(), "created_at": now_utc(), "updated_at": now_utc()}
-    try:
-        await store.ledger.insert_one(fresh)
-    except DuplicateKeyError:
-        return await _replay(store=store, entry=fresh)
-    return await _apply(store=store, entry=fresh)
+    return taken
 
 
 async def _current(store: EventStore, event_id: ObjectId) -> Document:
@@ -136,7 +169,7 @@ async def _current(store: EventStore, event_id: ObjectId) -> Document:
 
 def _counter_filter(entry: Document, now: Any) -> Document:
     quantity = entry["quantity"]
-    base: Document = {"_id": entry["event_id"], "pending_ops": {"$ne": entry["_id"]}}
+    base: Document = {"_id": entry["event_id"]}
     if entry["direction"] == RESERVE:
         return {
             **base,
@@ -150,7 +183,18 @@ def _counter_filter(entry: Document, now: Any) -> Document:
     }
 
 
+def _held(entry: Document) -> Document:
+    """The condition under which the caller still holds the entry's attempt."""
+    return {"_id": entry["_id"], "state": PENDING, "attempt": entry["attempt"]}
+
+
+async def _withdraw(store: EventStore, entry: Document) -> None:
+    """Remove an entry whose attempt never touched the counter."""
+    await store.ledger.delete_one(_held(entry))
+
+
 async def _apply(*, store: EventStore, entry: Document) -> Document:
+    """Steps 2-4, by the holder of `entry["attempt"]`."""
     if entry["direction"] == RELEASE:
         refusal = await _release_refusal(store, entry)
         if refusal is not None:
@@ -160,57 +204,53 @@ async def _apply(*, store: EventStore, entry: Document) -> Document:
         _counter_filter(entry, now),
         {
             "$inc": {"available_tickets": counter_step(entry["direction"], entry["quantity"])},
-            "$push": {"pending_ops": entry["_id"]},
+            "$push": {"pending_ops": {"entry": entry["_id"], "attempt": entry["attempt"]}},
             "$set": {"updated_at": now},
         },
         return_document=ReturnDocument.AFTER,
     )
     if updated is None:
-        return await _after_refusal(store=store, entry=entry)
-    return await _settle(store=store, entry=entry, event=updated)
+        event = await store.events.find_one({"_id": entry["event_id"]})
+        if event is None:
+            await _withdraw(store, entry)
+            raise EventNotFoundError(f"No event with id {entry['event_id']}.")
+        return await _reject(store=store, entry=entry, rejection=_refusal_reason(entry, event))
+    return await settle(store=store, entry=entry, event=updated)
 
 
-async def _settle(*, store: EventStore, entry: Document, event: Document) -> Document:
+async def settle(*, store: EventStore, entry: Document, event: Document) -> Document:
     settled = await store.ledger.update_one(
-        {"_id": entry["_id"], "state": PENDING},
-        {"$set": {"state": APPLIED, "updated_at": now_utc()}},
+        _held(entry), {"$set": {"state": APPLIED, "updated_at": now_utc()}}
     )
     if settled.modified_count == 0:
         current = await store.ledger.find_one({"_id": entry["_id"]})
-        if current is None or current["state"] != APPLIED:
-            # Declared interrupted meanwhile: this change must not stand.
-            await undo_applied(store=store, entry=entry)
-            return await _replay(store=store, entry=entry)
+        completed_for_us = (
+            current is not None
+            and current["state"] == APPLIED
+            and current["attempt"] == entry["attempt"]
+        )
+        if not completed_for_us:
+            # Declared interrupted meanwhile (maybe retried by another attempt): undo ours.
+            await undo_attempt(store=store, entry=entry, attempt=entry["attempt"])
+            return await _replay(store=store, request=entry)
     await store.events.update_one(
-        {"_id": entry["event_id"]}, {"$pull": {"pending_ops": entry["_id"]}}
+        {"_id": entry["event_id"]}, {"$pull": {"pending_ops": {"attempt": entry["attempt"]}}}
     )
-    event["pending_ops"] = [op for op in event.get("pending_ops", []) if op != entry["_id"]]
+    event["pending_ops"] = [
+        marker for marker in event.get("pending_ops", []) if marker["attempt"] != entry["attempt"]
+    ]
     return event
 
 
-async def undo_applied(*, store: EventStore, entry: Document) -> None:
-    """Reverse an entry's counter change if (and only if) it is still recorded as pending."""
+async def undo_attempt(*, store: EventStore, entry: Document, attempt: ObjectId) -> None:
+    """Reverse one attempt's counter change if (and only if) its marker is still there."""
     await store.events.update_one(
-        {"_id": entry["event_id"], "pending_ops": entry["_id"]},
+        {"_id": entry["event_id"], "pending_ops.attempt": attempt},
         {
             "$inc": {"available_tickets": -counter_step(entry["direction"], entry["quantity"])},
-            "$pull": {"pending_ops": entry["_id"]},
+            "$pull": {"pending_ops": {"attempt": attempt}},
         },
     )
-
-
-async def _after_refusal(*, store: EventStore, entry: Document) -> Document:
-    """Step 2 changed nothing: already applied by a concurrent replay, or a real refusal."""
-    event = await store.events.find_one({"_id": entry["event_id"]})
-    if event is None:
-        await store.ledger.delete_one({"_id": entry["_id"], "state": PENDING})
-        raise EventNotFoundError(f"No event with id {entry['event_id']}.")
-    if entry["_id"] in event.get("pending_ops", []):
-        return await _settle(store=store, entry=entry, event=event)
-    current = await store.ledger.find_one({"_id": entry["_id"]})
-    if current is not None and current["state"] == APPLIED:
-        return event
-    return await _reject(store=store, entry=entry, rejection=_refusal_reason(entry, event))
 
 
 def _refusal_reason(entry: Document, event: Document) -> Rejection:
@@ -232,17 +272,15 @@ async def _release_refusal(store: EventStore, entry: Document) -> Rejection | No
         {"event_id": entry["event_id"], "reference": entry["reference"], "direction": RESERVE}
     )
     if reservation is None and await store.events.find_one({"_id": entry["event_id"]}) is None:
-        await store.ledger.delete_one({"_id": entry["_id"], "state": PENDING})
+        await _withdraw(store, entry)
         raise EventNotFoundError(f"No event with id {entry['event_id']}.")
     if reservation is None or reservation["state"] in (REJECTED, ABORTED):
         return Rejection("not-reserved", f"Reference {entry['reference']!r} holds no tickets.")
     if reservation["state"] == PENDING:
         # The reservation itself is unsettled; the caller retries once it is.
-        await store.ledger.delete_one({"_id": entry["_id"], "state": PENDING})
-        raise ConflictError(
-            "The reservation for this reference is still being applied; retry shortly.",
-            headers={"Retry-After": "1"},
-            reason="reservation-pending",
+        await _withdraw(store, entry)
+        raise ChangeInProgressError(
+            "The reservation for this reference is still being applied; retry shortly."
         )
     if entry["quantity"] > reservation["quantity"]:
         return Rejection(
@@ -255,7 +293,7 @@ async def _release_refusal(store: EventStore, entry: Document) -> Rejection | No
 
 async def _reject(*, store: EventStore, entry: Document, rejection: Rejection) -> Document:
     recorded = await store.ledger.update_one(
-        {"_id": entry["_id"], "state": PENDING},
+        _held(entry),
         {
             "$set": {
                 "state": REJECTED,
@@ -265,6 +303,6 @@ async def _reject(*, store: EventStore, entry: Document, rejection: Rejection) -
             }
         },
     )
-    if recorded.modified_count == 0:
-        return await _replay(store=store, entry=entry)
+    if recorded.modified_count == 0:  # declared interrupted meanwhile: report what stands
+        return await _replay(store=store, request=entry)
     raise rejection.error(await store.events.find_one({"_id": entry["event_id"]}))

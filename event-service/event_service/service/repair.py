@@ -1,16 +1,24 @@
 """Settling ticket changes that a crash interrupted, at startup and periodically.
 
 Safe on every replica at once: each step is a conditional update that only one caller wins.
+
+- A marker `{entry, attempt}` in an event's `pending_ops` whose entry is still pending under that
+  attempt after the grace period: the counter moved, so the change is completed (`applied`).
+- A marker whose entry is applied under that attempt: only the clean-up was missed.
+- A marker whose entry is held by another attempt, or rejected or aborted: that attempt must not
+  stand, so its counter change is undone.
+- An entry pending longer than the grace period with no marker: its counter never moved; it is
+  `aborted`, and the next replay of the change takes it over.
 """
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from event_service.models import ABORTED, APPLIED, PENDING, Document, EventStore
 from event_service.service.catalogue import now_utc
-from event_service.service.inventory import undo_applied
+from event_service.service.inventory import undo_attempt
 
 logger = logging.getLogger(__name__)
 
@@ -21,36 +29,43 @@ class RepairReport:
     undone: int = 0
     aborted: int = 0
     cleaned: int = 0
-    details: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> int:
         return self.completed + self.undone + self.aborted + self.cleaned
 
 
-async def _settle_recorded_op(
-    store: EventStore, event: Document, op_id: object, grace: timedelta, report: RepairReport
+async def _settle_marker(
+    store: EventStore,
+    event: Document,
+    marker: Document,
+    grace: timedelta,
+    report: RepairReport,
 ) -> None:
-    entry = await store.ledger.find_one({"_id": op_id})
-    if entry is not None and entry["state"] == PENDING:
-        if now_utc() - entry["updated_at"] < grace:
+    attempt = marker["attempt"]
+    entry = await store.ledger.find_one({"_id": marker["entry"]})
+    if entry is None:
+        logger.error("event %s records an unknown ticket change %s", event["_id"], marker)
+        return
+    ours = entry["attempt"] == attempt
+    if ours and entry["state"] == PENDING:
+        if now_utc() - entry["attempt_at"] < grace:
             return  # in flight
         completed = await store.ledger.update_one(
-            {"_id": op_id, "state": PENDING},
+            {"_id": entry["_id"], "state": PENDING, "attempt": attempt},
             {"$set": {"state": APPLIED, "updated_at": now_utc()}},
         )
         report.completed += completed.modified_count
-        entry = await store.ledger.find_one({"_id": op_id})
-    if entry is not None and entry["state"] == APPLIED:
-        result = await store.events.update_one(
-            {"_id": event["_id"]}, {"$pull": {"pending_ops": op_id}}
+        entry = await store.ledger.find_one({"_id": entry["_id"]}) or entry
+    if entry["attempt"] == attempt and entry["state"] == APPLIED:
+        cleaned = await store.events.update_one(
+            {"_id": event["_id"]}, {"$pull": {"pending_ops": {"attempt": attempt}}}
         )
-        report.cleaned += result.modified_count
+        report.cleaned += cleaned.modified_count
         return
-    if entry is None:
-        logger.error("event %s records unknown ticket change %s; leaving it", event["_id"], op_id)
+    if entry["attempt"] == attempt and entry["state"] == PENDING:
         return
-    await undo_applied(store=store, entry=entry)
+    await undo_attempt(store=store, entry=entry, attempt=attempt)
     report.undone += 1
 
 
@@ -58,18 +73,19 @@ async def repair_ticket_ledger(*, store: EventStore, grace: timedelta) -> Repair
     """Finish or undo every ticket change left half-done longer than `grace` ago."""
     report = RepairReport()
     async for event in store.events.find({"pending_ops.0": {"$exists": True}}):
-        for op_id in list(event["pending_ops"]):
-            await _settle_recorded_op(store, event, op_id, grace, report)
+        for marker in list(event["pending_ops"]):
+            await _settle_marker(store, event, marker, grace, report)
 
     cutoff = now_utc() - grace
-    async for entry in store.ledger.find({"state": PENDING, "updated_at": {"$lt": cutoff}}):
-        recorded = await store.events.find_one(
-            {"_id": entry["event_id"], "pending_ops": entry["_id"]}, {"_id": 1}
+    stale = {"state": PENDING, "attempt_at": {"$lt": cutoff}}
+    async for entry in store.ledger.find(stale):
+        marked = await store.events.find_one(
+            {"_id": entry["event_id"], "pending_ops.attempt": entry["attempt"]}, {"_id": 1}
         )
-        if recorded is not None:
-            continue  # applied: the first pass completes it next time round
+        if marked is not None:
+            continue  # the counter moved: the first pass completes it next time round
         aborted = await store.ledger.update_one(
-            {"_id": entry["_id"], "state": PENDING, "updated_at": {"$lt": cutoff}},
+            {"_id": entry["_id"], "attempt": entry["attempt"], **stale},
             {"$set": {"state": ABORTED, "updated_at": now_utc()}},
         )
         report.aborted += aborted.modified_count
