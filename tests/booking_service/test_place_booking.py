@@ -58,6 +58,7 @@ async def test_booking_is_confirmed_reserved_and_notified(
     assert notice["user_email"] == user.email
     assert notice["dedupe_key"] == f"booking_confirmed:{booking['id']}"
     assert Decimal(notice["data"]["total_price"]) == Decimal("37.50")
+    assert (notice["data"]["venue"], notice["data"]["city"]) == ("Town Hall", "Ghent")
     await assert_event_accounting(event_store, sessions, event["id"])
 
 

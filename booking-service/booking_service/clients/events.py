@@ -24,6 +24,8 @@ class EventSnapshot:
     price: Decimal
     currency: str
     available_tickets: int
+    venue: str | None = None
+    city: str | None = None
 
 
 class EventsClient:
@@ -63,6 +65,8 @@ class EventsClient:
                 price=Decimal(body["price"]),
                 currency=body["currency"],
                 available_tickets=body["available_tickets"],
+                venue=body.get("venue"),
+                city=body.get("city"),
             )
         if response.status_code == 404:
             raise EventNotFoundError(f"No event with id {event_id}.")

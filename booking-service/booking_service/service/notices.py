@@ -10,7 +10,10 @@ def _when(booking: Booking) -> str:
     return starts.strftime("%A %d %B %Y, %H:%M UTC") if starts else "the announced date"
 
 
-def booking_notice(booking: Booking, kind: str) -> OutboxMessage:
+def booking_notice(
+    booking: Booking, kind: str, *, place: dict[str, str | None] | None = None
+) -> OutboxMessage:
+    """The notification of `kind` for the booking; `place` adds the event's venue and city."""
     title = booking.event_title or "your event"
     total = f"{booking.total_price} {booking.currency}" if booking.total_price is not None else ""
     if kind == "booking_confirmed":
@@ -35,6 +38,7 @@ def booking_notice(booking: Booking, kind: str) -> OutboxMessage:
         "unit_price": str(booking.unit_price) if booking.unit_price is not None else None,
         "total_price": str(booking.total_price) if booking.total_price is not None else None,
         "currency": booking.currency,
+        **(place or {}),
     }
     payload = {
         "user_email": booking.user_email,

@@ -96,7 +96,8 @@ async def confirm(
         return False
     for name, value in values.items():
         setattr(booking, name, value)
-    session.add(booking_notice(booking, "booking_confirmed"))
+    place = {"venue": event.venue, "city": event.city}
+    session.add(booking_notice(booking, "booking_confirmed", place=place))
     await session.commit()
     return True
 
