@@ -7,6 +7,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -25,6 +26,13 @@ class _PortTakenError(Exception):
     """uvicorn lost the race for the port ``free_port()`` picked."""
 
 
+@dataclass(frozen=True)
+class UvicornProcess:
+    url: str
+    process: "subprocess.Popen[bytes]"
+    log: Path
+
+
 @contextmanager
 def run_uvicorn(
     app_path: str,
@@ -39,6 +47,19 @@ def run_uvicorn(
     file. Ready means ``GET /healthz`` answered 200 (within 30s, else ``HarnessError`` with the
     log tail). On exit the process is terminated (SIGTERM, then SIGKILL) and the log removed.
     """
+    with serve_uvicorn(app_path, env=env, port=port, cwd=cwd) as server:
+        yield server.url
+
+
+@contextmanager
+def serve_uvicorn(
+    app_path: str,
+    *,
+    env: Mapping[str, str],
+    port: int | None = None,
+    cwd: str | Path = REPO_ROOT,
+) -> Iterator[UvicornProcess]:
+    """As ``run_uvicorn``, but yields the process too (for tests that kill it)."""
     tmp = Path(tempfile.mkdtemp(prefix="harness-uvicorn-"))
     log = tmp / "uvicorn.log"
     try:
@@ -67,7 +88,7 @@ def run_uvicorn(
                             f"{app_path}: port {port} is already in use; log tail:\n{log_tail(log)}"
                         ) from None
                     continue
-                yield base_url
+                yield UvicornProcess(url=base_url, process=proc, log=log)
                 return
             finally:
                 stop_process(proc, grace=STOP_GRACE)
