@@ -25,7 +25,7 @@ from starlette.routing import Route
 from tests.harness.ports import free_port
 from tests.harness.postgres import create_database, drop_database, unique_database_name
 from tests.harness.servers import run_uvicorn, serve_uvicorn
-from tests.utils.inprocess import serve_in_process
+from tests.utils.inprocess import serve
 
 ADMIN = {"email": "kill-admin@example.com", "password": "kill admin password"}
 FAST = {"ENV": "test", "PASSWORD_HASH_TIME_COST": "1", "PASSWORD_HASH_MEMORY_KIB": "1024"}
@@ -159,7 +159,7 @@ async def test_killed_between_reservation_and_confirmation_recovers_on_restart(
         event_id = created.json()["id"]
 
     proxy = HoldingProxy(services["events"])
-    async with serve_in_process(proxy.app) as proxy_url:
+    async with serve(proxy.app, lifespan="off") as proxy_url:
         env = _booking_env(databases, services["users"], proxy_url)
         with serve_uvicorn("booking-service.app:app", env=env) as doomed:
             async with httpx.AsyncClient(base_url=doomed.url, timeout=60) as client:

@@ -15,9 +15,10 @@ from booking_service.main import create_app as create_booking_app
 from notification_service.config import NotificationSettings
 from tests.harness.postgres import create_database, drop_database, unique_database_name
 from tests.harness.smtp import SmtpSink
-from tests.notification_service.helpers import next_message, serve, wait_for_messages, ws_url
+from tests.notification_service.helpers import next_message, wait_for_messages, ws_url
 from tests.utils.asgi import running_client
 from tests.utils.events import create_event
+from tests.utils.inprocess import serve
 from tests.utils.routing import RoutingTransport
 from tests.utils.users import TestUser
 

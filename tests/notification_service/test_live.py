@@ -19,10 +19,10 @@ from tests.notification_service.helpers import (
     booking_payload,
     next_message,
     post_notification,
-    serve,
     ws_url,
 )
 from tests.utils.asgi import running_client
+from tests.utils.inprocess import serve
 from tests.utils.users import TestUser, random_email
 
 logger = logging.getLogger(__name__)
