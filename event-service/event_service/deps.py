@@ -1,17 +1,12 @@
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from event_service.models import EventStore
 from service_kit.auth import Principal, Role, bearer_auth
+from service_kit.deps import app_state
 
-
-def get_store(request: Request) -> EventStore:
-    store: EventStore = request.app.state.store
-    return store
-
-
-StoreDep = Annotated[EventStore, Depends(get_store)]
+StoreDep = Annotated[EventStore, Depends(app_state("store"))]
 CurrentPrincipal = Annotated[Principal, Depends(bearer_auth.current_principal)]
 OrganizerPrincipal = Annotated[
     Principal, Depends(bearer_auth.require_roles(Role.ORGANIZER, Role.ADMIN))

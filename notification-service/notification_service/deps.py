@@ -1,40 +1,20 @@
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from notification_service.config import NotificationSettings
 from notification_service.delivery import EmailWorker
 from notification_service.models import NotificationStore
 from notification_service.push.hub import NotificationHub
 from service_kit.auth import Principal, Role, bearer_auth
+from service_kit.deps import app_state
 from service_kit.errors import ForbiddenError
 
-
-def get_store(request: Request) -> NotificationStore:
-    store: NotificationStore = request.app.state.store
-    return store
-
-
-def get_settings(request: Request) -> NotificationSettings:
-    settings: NotificationSettings = request.app.state.settings
-    return settings
-
-
-def get_hub(request: Request) -> NotificationHub:
-    hub: NotificationHub = request.app.state.hub
-    return hub
-
-
-def get_email_worker(request: Request) -> EmailWorker | None:
-    """This process's worker, or None when it runs in other replicas only."""
-    worker: EmailWorker | None = request.app.state.email_worker
-    return worker
-
-
-StoreDep = Annotated[NotificationStore, Depends(get_store)]
-SettingsDep = Annotated[NotificationSettings, Depends(get_settings)]
-HubDep = Annotated[NotificationHub, Depends(get_hub)]
-EmailWorkerDep = Annotated[EmailWorker | None, Depends(get_email_worker)]
+StoreDep = Annotated[NotificationStore, Depends(app_state("store"))]
+SettingsDep = Annotated[NotificationSettings, Depends(app_state("settings"))]
+HubDep = Annotated[NotificationHub, Depends(app_state("hub"))]
+# This process's worker, or None when it runs in other replicas only.
+EmailWorkerDep = Annotated[EmailWorker | None, Depends(app_state("email_worker"))]
 
 CurrentPrincipal = Annotated[Principal, Depends(bearer_auth.current_principal)]
 PublisherPrincipal = Annotated[

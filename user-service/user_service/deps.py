@@ -6,6 +6,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service_kit.auth import Principal, Role, build_auth_dependencies
+from service_kit.deps import app_state
 from service_kit.errors import ForbiddenError, UnauthorizedError
 from user_service.config import UserSettings
 from user_service.models import User
@@ -19,29 +20,16 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-def get_settings(request: Request) -> UserSettings:
-    settings: UserSettings = request.app.state.settings
-    return settings
+SettingsDep = Annotated[UserSettings, Depends(app_state("settings"))]
 
 
-def get_hasher(request: Request) -> PasswordHasher:
-    hasher: PasswordHasher = request.app.state.password_hasher
-    return hasher
-
-
-def get_signing_key(request: Request) -> SigningKey:
-    key: SigningKey = request.app.state.signing_key
-    return key
-
-
-def get_login_policy(settings: Annotated[UserSettings, Depends(get_settings)]) -> LoginPolicy:
+def get_login_policy(settings: SettingsDep) -> LoginPolicy:
     return LoginPolicy.from_settings(settings)
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
-SettingsDep = Annotated[UserSettings, Depends(get_settings)]
-HasherDep = Annotated[PasswordHasher, Depends(get_hasher)]
-SigningKeyDep = Annotated[SigningKey, Depends(get_signing_key)]
+HasherDep = Annotated[PasswordHasher, Depends(app_state("password_hasher"))]
+SigningKeyDep = Annotated[SigningKey, Depends(app_state("signing_key"))]
 LoginPolicyDep = Annotated[LoginPolicy, Depends(get_login_policy)]
 
 # Swagger's "Authorize" signs in through POST /login with the OAuth2 password form.
