@@ -240,3 +240,28 @@ async def test_recovery_at_restart_fails_bookings_it_cannot_fill(
         await eventually(failed)
         assert (await client.get("/readyz")).status_code == 200
     await assert_event_accounting(event_store, sessions, event["id"])
+
+
+async def test_cancellation_whose_release_answer_is_lost_never_oversells(
+    bookings_client: httpx.AsyncClient,
+    booking_app: FastAPI,
+    events_client: httpx.AsyncClient,
+    organizer: TestUser,
+    user: TestUser,
+    other_user: TestUser,
+    faults: Faults,
+    event_store: EventStore,
+) -> None:
+    small = await create_event(events_client, organizer.headers, total_tickets=2)
+    first = (await book(bookings_client, user.headers, small["id"], tickets=2)).json()
+    faults.events.fail("timeout-after-applying")
+
+    cancelled = await bookings_client.post(f"/bookings/{first['id']}/cancel", headers=user.headers)
+
+    assert cancelled.json()["status"] == "cancelled"
+    faults.heal()
+    second = await book(bookings_client, other_user.headers, small["id"], tickets=2)
+    assert second.status_code == 201
+    await _recover(booking_app)
+    assert await available(event_store, small["id"]) == 0
+    await assert_event_accounting(event_store, booking_app.state.sessions, small["id"])

@@ -8,7 +8,7 @@ import httpx
 from bson import ObjectId
 from pymongo import ReturnDocument
 
-from event_service.models import ABORTED, APPLIED, PENDING, EventStore
+from event_service.models import ABORTED, APPLIED, PENDING, REJECTED, EventStore
 from event_service.service.catalogue import now_utc
 from event_service.service.inventory import settle
 from event_service.service.repair import repair_ticket_ledger
@@ -110,18 +110,82 @@ async def test_crash_after_settling_only_cleans_the_marker(
     assert (await assert_accounting_holds(event_store, event["id"]))["available_tickets"] == 9
 
 
-async def test_change_declared_interrupted_is_undone(
+async def test_change_that_landed_after_being_declared_interrupted_stands(
     events_client: httpx.AsyncClient, organizer: TestUser, event_store: EventStore
 ) -> None:
     event = await _event(events_client, organizer)
-    await _interrupted_entry(
+    entry = await _interrupted_entry(
         event_store, event["id"], "crash-4", 4, counter_moved=True, state=ABORTED
+    )
+
+    report = await repair_ticket_ledger(store=event_store, grace=GRACE)
+
+    assert report.completed >= 1
+    assert (await event_store.ledger.find_one({"_id": entry["_id"]}) or {})["state"] == APPLIED
+    assert (await assert_accounting_holds(event_store, event["id"]))["available_tickets"] == 6
+
+
+async def test_attempt_superseded_by_a_retry_is_undone(
+    events_client: httpx.AsyncClient, organizer: TestUser, event_store: EventStore
+) -> None:
+    event = await _event(events_client, organizer)
+    entry = await _interrupted_entry(
+        event_store, event["id"], "crash-5", 4, counter_moved=True, state=ABORTED
+    )
+    await event_store.ledger.update_one(
+        {"_id": entry["_id"]},
+        {
+            "$set": {
+                "attempt": ObjectId(),
+                "state": REJECTED,
+                "reason": "insufficient",
+                "detail": "x",
+            }
+        },
     )
 
     report = await repair_ticket_ledger(store=event_store, grace=GRACE)
 
     assert report.undone >= 1
     assert (await assert_accounting_holds(event_store, event["id"]))["available_tickets"] == 10
+
+
+async def test_late_release_after_abort_never_drives_availability_negative(
+    events_client: httpx.AsyncClient,
+    organizer: TestUser,
+    service_headers: dict[str, str],
+    event_store: EventStore,
+) -> None:
+    event = await create_event(events_client, organizer.headers, total_tickets=2)
+    await change_tickets(events_client, event["id"], service_headers, -2, "late-r")
+    long_ago = now_utc() - timedelta(minutes=5)
+    release = {
+        "_id": ObjectId(),
+        "event_id": ObjectId(event["id"]),
+        "reference": "late-r",
+        "direction": "release",
+        "quantity": 2,
+        "state": PENDING,
+        "attempt": ObjectId(),
+        "attempt_at": long_ago,
+        "created_at": long_ago,
+        "updated_at": long_ago,
+    }
+    await event_store.ledger.insert_one(release)
+    await repair_ticket_ledger(store=event_store, grace=GRACE)  # aborts the stalled release
+    await event_store.events.update_one(  # ... whose counter change lands only now
+        {"_id": release["event_id"]},
+        {
+            "$inc": {"available_tickets": 2},
+            "$push": {"pending_ops": {"entry": release["_id"], "attempt": release["attempt"]}},
+        },
+    )
+    resold = await change_tickets(events_client, event["id"], service_headers, -2, "late-x")
+    await repair_ticket_ledger(store=event_store, grace=GRACE)
+
+    assert resold.status_code == 200
+    final = await assert_accounting_holds(event_store, event["id"])
+    assert final["available_tickets"] == 0
 
 
 async def test_recent_pending_change_is_left_to_its_process(
@@ -155,7 +219,7 @@ async def test_two_replicas_repairing_at_once_settle_each_change_once(
     await asyncio.gather(*(repair_ticket_ledger(store=event_store, grace=GRACE) for _ in range(4)))
 
     final = await assert_accounting_holds(event_store, event["id"])
-    assert final["available_tickets"] == 7
+    assert final["available_tickets"] == 5
 
 
 async def test_a_restarted_service_repairs_at_startup(

@@ -3,6 +3,7 @@
 import asyncio
 import hashlib
 import json
+import logging
 import time
 import uuid
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from service_kit.errors import (
 from service_kit.sql import utcnow
 
 REPLAY_POLL_SECONDS = 0.05
+logger = logging.getLogger(__name__)
 
 
 class BookingNotFoundError(NotFoundError):
@@ -139,8 +141,11 @@ async def place_booking(
             headers={"Retry-After": "5"},
             dependency="database",
         ) from exc
-    if not confirmed:
-        return await _load(sessions, booking.id)
+    if not confirmed:  # settled meanwhile by recovery: answer what it decided
+        settled = await _load(sessions, booking.id)
+        if settled.status == "failed" and settled.failure:
+            raise saga.StoredProblemError(settled.failure)
+        return settled
     return booking
 
 
@@ -245,22 +250,25 @@ async def cancel_booking(
         raise ConflictError(f"A {booking.status} booking cannot be cancelled.")
     if booking.event_starts_at is not None and booking.event_starts_at <= utcnow():
         raise ConflictError("The event has started; the booking can no longer be cancelled.")
-    try:
-        await clients.events.release(
-            event_id=booking.event_id, tickets=booking.tickets, reference=str(booking.id)
-        )
-    except OutcomeUnknownError as exc:
-        raise DependencyUnavailableError(
-            exc.dependency, "The tickets could not be released yet; retry the cancellation."
-        ) from exc
+    # The cancellation is recorded first, with the release still owed, so that no outcome of
+    # the release call (lost answer, crash) can leave a confirmed booking without its tickets.
     async with sessions() as session:
         changed = await session.execute(
             update(Booking)
             .where(Booking.id == booking.id, Booking.status == "confirmed")
-            .values(status="cancelled", updated_at=utcnow())
+            .values(status="cancelled", release_pending=True, updated_at=utcnow())
         )
         if changed.rowcount == 1:  # type: ignore[attr-defined]
             booking.status = "cancelled"
             session.add(booking_notice(booking, "booking_cancelled"))
         await session.commit()
+    if changed.rowcount == 1:  # type: ignore[attr-defined]
+        try:
+            await clients.events.release(
+                event_id=booking.event_id, tickets=booking.tickets, reference=str(booking.id)
+            )
+        except DependencyUnavailableError:
+            logger.warning("release for cancelled booking %s deferred to recovery", booking.id)
+        else:
+            await saga.clear_release_pending(sessions=sessions, booking_id=booking.id)
     return await _load(sessions, booking.id)

@@ -103,7 +103,11 @@ class OutboxRelay:
             }
         async with self.sessions() as session:
             await session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == message.id).values(values)
+                # Only while still pending: a relay whose lease ran out must not overwrite
+                # the outcome recorded by the relay that took the message over.
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message.id, OutboxMessage.status == "pending")
+                .values(values)
             )
             await session.commit()
         return values["status"] == "delivered"

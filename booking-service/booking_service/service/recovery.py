@@ -15,17 +15,17 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from booking_service.clients.errors import (
-    DependencyUnavailableError,
     EventNotFoundError,
     TicketsUnavailableError,
     UserNotFoundError,
 )
 from booking_service.models import Booking
 from booking_service.service import saga
+from service_kit.errors import ServiceUnavailableError
 from service_kit.sql import utcnow
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ async def _settle_pending(
             )
         report.failed += 1
         return
-    except DependencyUnavailableError:
+    except ServiceUnavailableError:
         report.deferred += 1
         return
     async with sessions() as session:
@@ -90,20 +90,19 @@ async def _release_held(
         except (TicketsUnavailableError, EventNotFoundError):
             pass  # never reserved: nothing is held
         else:
-            await clients.events.release(
-                event_id=booking.event_id, tickets=booking.tickets, reference=reference
-            )
-            report.released += 1
-    except DependencyUnavailableError:
+            try:
+                await clients.events.release(
+                    event_id=booking.event_id, tickets=booking.tickets, reference=reference
+                )
+            except (TicketsUnavailableError, EventNotFoundError) as refusal:
+                # A definitive refusal: nothing of this booking can be released any more.
+                logger.error("event-service refused to release booking %s: %s", booking.id, refusal)
+            else:
+                report.released += 1
+    except ServiceUnavailableError:
         report.deferred += 1
         return
-    async with sessions() as session:
-        await session.execute(
-            update(Booking)
-            .where(Booking.id == booking.id, Booking.release_pending.is_(True))
-            .values(release_pending=False, updated_at=utcnow())
-        )
-        await session.commit()
+    await saga.clear_release_pending(sessions=sessions, booking_id=booking.id)
 
 
 async def recover_bookings(
@@ -129,7 +128,10 @@ async def recover_bookings(
             (
                 await session.execute(
                     select(Booking)
-                    .where(Booking.status == "failed", Booking.release_pending.is_(True))
+                    .where(
+                        Booking.status.in_(("failed", "cancelled")),
+                        Booking.release_pending.is_(True),
+                    )
                     .order_by(Booking.updated_at)
                     .limit(BATCH_SIZE)
                 )
@@ -137,10 +139,14 @@ async def recover_bookings(
             .scalars()
             .all()
         )
-    for booking in pending:
-        await _settle_pending(sessions, clients, booking, report)
-    for booking in held:
-        await _release_held(sessions, clients, booking, report)
+    # One booking that cannot be settled must not hold up the others behind it.
+    for settle, bookings in ((_settle_pending, pending), (_release_held, held)):
+        for booking in bookings:
+            try:
+                await settle(sessions, clients, booking, report)
+            except Exception:
+                logger.exception("could not settle booking %s; deferring it", booking.id)
+                report.deferred += 1
     report.seconds = time.perf_counter() - started
     if pending or held:
         logger.warning(

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from booking_service.clients.errors import OutcomeUnknownError
 from booking_service.clients.events import EventsClient, EventSnapshot
@@ -119,3 +119,15 @@ async def fail(
         )
     )
     await session.commit()
+
+
+async def clear_release_pending(
+    *, sessions: async_sessionmaker[AsyncSession], booking_id: uuid.UUID
+) -> None:
+    async with sessions() as session:
+        await session.execute(
+            update(Booking)
+            .where(Booking.id == booking_id, Booking.release_pending.is_(True))
+            .values(release_pending=False, updated_at=utcnow())
+        )
+        await session.commit()

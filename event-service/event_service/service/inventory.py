@@ -222,7 +222,9 @@ async def settle(*, store: EventStore, entry: Document, event: Document) -> Docu
     settled = await store.ledger.update_one(
         _held(entry), {"$set": {"state": APPLIED, "updated_at": now_utc()}}
     )
-    if settled.modified_count == 0:
+    if settled.modified_count == 0 and not await complete_aborted(
+        store=store, entry_id=entry["_id"], attempt=entry["attempt"]
+    ):
         current = await store.ledger.find_one({"_id": entry["_id"]})
         completed_for_us = (
             current is not None
@@ -240,6 +242,19 @@ async def settle(*, store: EventStore, entry: Document, event: Document) -> Docu
         marker for marker in event.get("pending_ops", []) if marker["attempt"] != entry["attempt"]
     ]
     return event
+
+
+async def complete_aborted(*, store: EventStore, entry_id: ObjectId, attempt: ObjectId) -> bool:
+    """An entry declared interrupted whose counter change landed after all: it stands.
+
+    Undoing it instead could take back tickets already sold on (a late release, say).
+    Only while no retry has taken the entry over with another attempt.
+    """
+    completed = await store.ledger.update_one(
+        {"_id": entry_id, "state": ABORTED, "attempt": attempt},
+        {"$set": {"state": APPLIED, "updated_at": now_utc()}},
+    )
+    return completed.modified_count == 1
 
 
 async def undo_attempt(*, store: EventStore, entry: Document, attempt: ObjectId) -> None:

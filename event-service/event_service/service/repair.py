@@ -5,8 +5,10 @@ Safe on every replica at once: each step is a conditional update that only one c
 - A marker `{entry, attempt}` in an event's `pending_ops` whose entry is still pending under that
   attempt after the grace period: the counter moved, so the change is completed (`applied`).
 - A marker whose entry is applied under that attempt: only the clean-up was missed.
-- A marker whose entry is held by another attempt, or rejected or aborted: that attempt must not
-  stand, so its counter change is undone.
+- A marker whose entry was aborted under that same attempt: the counter change landed after the
+  abort, so it is completed (undoing a late release could take back tickets sold since).
+- A marker whose entry is held by another attempt, or rejected: that attempt must not stand, so
+  its counter change is undone.
 - An entry pending longer than the grace period with no marker: its counter never moved; it is
   `aborted`, and the next replay of the change takes it over.
 """
@@ -18,7 +20,7 @@ from datetime import timedelta
 
 from event_service.models import ABORTED, APPLIED, PENDING, Document, EventStore
 from event_service.service.catalogue import now_utc
-from event_service.service.inventory import undo_attempt
+from event_service.service.inventory import complete_aborted, undo_attempt
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,11 @@ async def _settle_marker(
             {"$set": {"state": APPLIED, "updated_at": now_utc()}},
         )
         report.completed += completed.modified_count
+        entry = await store.ledger.find_one({"_id": entry["_id"]}) or entry
+    if ours and entry["state"] == ABORTED:
+        report.completed += await complete_aborted(
+            store=store, entry_id=entry["_id"], attempt=attempt
+        )
         entry = await store.ledger.find_one({"_id": entry["_id"]}) or entry
     if entry["attempt"] == attempt and entry["state"] == APPLIED:
         cleaned = await store.events.update_one(
