@@ -258,11 +258,12 @@ async def cancel_booking(
             .where(Booking.id == booking.id, Booking.status == "confirmed")
             .values(status="cancelled", release_pending=True, updated_at=utcnow())
         )
-        if changed.rowcount == 1:  # type: ignore[attr-defined]
+        cancelled_here = changed.rowcount == 1  # type: ignore[attr-defined]
+        if cancelled_here:
             booking.status = "cancelled"
             session.add(booking_notice(booking, "booking_cancelled"))
         await session.commit()
-    if changed.rowcount == 1:  # type: ignore[attr-defined]
+    if cancelled_here:
         try:
             await clients.events.release(
                 event_id=booking.event_id, tickets=booking.tickets, reference=str(booking.id)
