@@ -77,7 +77,7 @@ class OutboxRelay:
                     claimed.append(message)
         return claimed
 
-    async def _deliver(self, message: OutboxMessage) -> bool:
+    async def _deliver(self, message: OutboxMessage) -> None:
         values: dict[str, object]
         try:
             await self.notifications.send(message.payload)
@@ -110,22 +110,19 @@ class OutboxRelay:
                 .values(values)
             )
             await session.commit()
-        return values["status"] == "delivered"
 
     async def deliver_due(self) -> int:
-        """Deliver what is due now; returns how many messages were delivered."""
+        """Deliver what is due now; returns how many messages were claimed."""
         claimed = await self._claim()
-        results = await asyncio.gather(*(self._deliver(message) for message in claimed))
-        return sum(results)
+        await asyncio.gather(*(self._deliver(message) for message in claimed))
+        return len(claimed)
 
     async def run(self) -> None:
         while True:
             self._wake.clear()
             backlog = False
             try:
-                claimed = await self._claim()
-                await asyncio.gather(*(self._deliver(message) for message in claimed))
-                backlog = len(claimed) == self.settings.outbox_batch_size
+                backlog = await self.deliver_due() == self.settings.outbox_batch_size
             except asyncio.CancelledError:
                 raise
             except Exception:
