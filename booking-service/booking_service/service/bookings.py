@@ -13,7 +13,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from booking_service.clients.errors import DependencyUnavailableError, OutcomeUnknownError
+from booking_service.clients.errors import (
+    DependencyUnavailableError,
+    EventNotFoundError,
+    OutcomeUnknownError,
+    TicketsUnavailableError,
+)
 from booking_service.config import BookingSettings
 from booking_service.models import Booking
 from booking_service.schemas import BookingCreate
@@ -268,7 +273,8 @@ async def cancel_booking(
             await clients.events.release(
                 event_id=booking.event_id, tickets=booking.tickets, reference=str(booking.id)
             )
-        except DependencyUnavailableError:
+        except (DependencyUnavailableError, TicketsUnavailableError, EventNotFoundError):
+            # The cancellation stands either way; recovery settles (or logs) the release.
             logger.warning("release for cancelled booking %s deferred to recovery", booking.id)
         else:
             await saga.clear_release_pending(sessions=sessions, booking_id=booking.id)
