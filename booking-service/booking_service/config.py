@@ -1,17 +1,19 @@
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from service_kit.settings import Environment, ServiceSettings
+from service_kit.settings import SqlServiceSettings
 
 
-class BookingSettings(ServiceSettings):
+class BookingSettings(SqlServiceSettings):
     service_name: str = "booking-service"
+    event_service_url: str = Field(
+        default="http://localhost:8001", description="event-service, where tickets are reserved."
+    )
+    notification_service_url: str = Field(
+        default="http://localhost:8003", description="notification-service, told of each booking."
+    )
     booking_database_url: str = Field(
         default="sqlite:///.data/booking-service.db",
         description="postgresql://user:pw@host/db in production; a SQLite file by default.",
-    )
-    database_pool_size: int = Field(default=10, ge=1)
-    auto_migrate: bool | None = Field(
-        default=None, description="Apply migrations at startup; defaults to on outside production."
     )
     max_tickets_per_booking: int = Field(default=10, ge=1, le=1000)
 
@@ -38,11 +40,18 @@ class BookingSettings(ServiceSettings):
         default=30, gt=0, description="How long a relay keeps a claimed message to itself."
     )
 
+    @field_validator("event_service_url", "notification_service_url")
+    @classmethod
+    def strip_trailing_slash_of_peers(cls, value: str) -> str:
+        return value.rstrip("/")
+
     @property
-    def migrate_at_startup(self) -> bool:
-        if self.auto_migrate is not None:
-            return self.auto_migrate
-        return self.env != Environment.PRODUCTION
+    def database_url(self) -> str:
+        return self.booking_database_url
+
+    @property
+    def database_url_variable(self) -> str:
+        return "BOOKING_DATABASE_URL"
 
     @property
     def token_url(self) -> str:
@@ -52,6 +61,4 @@ class BookingSettings(ServiceSettings):
         problems = super().unsafe_production_settings()
         if self.service_client_secret is None:
             problems.append("SERVICE_CLIENT_SECRET is required to call the other services")
-        if self.booking_database_url.startswith("sqlite"):
-            problems.append("BOOKING_DATABASE_URL points at SQLite; use PostgreSQL in production")
         return problems

@@ -1,5 +1,3 @@
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -20,6 +18,7 @@ from service_kit.app import create_service_app
 from service_kit.auth import JwksVerifier
 from service_kit.health import add_readiness_check
 from service_kit.http import create_http_client
+from service_kit.loops import background_tasks
 from service_kit.service_auth import ServiceAuth, ServiceTokenProvider
 from service_kit.sql import create_engine, run_migrations, sql_readiness_check
 
@@ -72,26 +71,18 @@ def create_app(
         app.state.clients = clients
         app.state.outbox_relay = relay
         add_readiness_check(app, "database", sql_readiness_check(engine))
-        tasks = [
-            asyncio.create_task(relay.run(), name="outbox-relay"),
-            asyncio.create_task(
-                run_recovery_loop(
-                    sessions=sessions,
-                    clients=clients,
-                    grace=timedelta(seconds=settings.recovery_grace_seconds),
-                    interval=settings.recovery_interval_seconds,
-                ),
-                name="booking-recovery",
-            ),
-        ]
+        recovery = run_recovery_loop(
+            sessions=sessions,
+            clients=clients,
+            grace=timedelta(seconds=settings.recovery_grace_seconds),
+            interval=settings.recovery_interval_seconds,
+        )
         try:
-            yield
+            async with background_tasks(
+                ("outbox-relay", relay.run()), ("booking-recovery", recovery)
+            ):
+                yield
         finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
             await http_client.aclose()
             await engine.dispose()
 

@@ -16,7 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from service_kit.sql import UTCDateTime, naming_metadata, utcnow
+from service_kit.clock import utcnow
+from service_kit.sql import UTCDateTime, naming_metadata
 
 BOOKING_STATUSES = ("pending", "confirmed", "cancelled", "failed")
 OUTBOX_STATUSES = ("pending", "delivered", "dead")

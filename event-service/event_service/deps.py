@@ -7,7 +7,6 @@ from service_kit.auth import Principal, Role, bearer_auth
 from service_kit.deps import app_state
 
 StoreDep = Annotated[EventStore, Depends(app_state("store"))]
-CurrentPrincipal = Annotated[Principal, Depends(bearer_auth.current_principal)]
 OrganizerPrincipal = Annotated[
     Principal, Depends(bearer_auth.require_roles(Role.ORGANIZER, Role.ADMIN))
 ]

@@ -1,5 +1,3 @@
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -15,6 +13,7 @@ from service_kit.app import create_service_app
 from service_kit.auth import JwksVerifier
 from service_kit.health import add_readiness_check
 from service_kit.http import create_http_client
+from service_kit.loops import background_tasks
 from service_kit.mongo import create_mongo_client, mongo_readiness_check
 
 DESCRIPTION = """Events and their ticket availability for the event-booking platform.
@@ -41,15 +40,13 @@ def create_app(
         add_readiness_check(app, "mongodb", mongo_readiness_check(mongo))
         grace = timedelta(seconds=settings.repair_grace_seconds)
         await repair_ticket_ledger(store=store, grace=grace)
-        repair = asyncio.create_task(
-            run_repair_loop(store=store, grace=grace, interval=settings.repair_interval_seconds)
+        repair = run_repair_loop(
+            store=store, grace=grace, interval=settings.repair_interval_seconds
         )
         try:
-            yield
+            async with background_tasks(("ticket-ledger-repair", repair)):
+                yield
         finally:
-            repair.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await repair
             await http_client.aclose()
             await mongo.close()
 

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -13,6 +13,8 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+
+from service_kit.clock import to_milliseconds
 
 MAX_TOTAL_TICKETS = 1_000_000
 MAX_TICKET_DELTA = 1_000
@@ -32,12 +34,6 @@ class EventStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-def _to_utc(value: datetime) -> datetime:
-    # MongoDB keeps milliseconds; truncating here makes what we return what we store.
-    value = value.astimezone(UTC)
-    return value.replace(microsecond=value.microsecond // 1000 * 1000)
-
-
 def _two_places(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
@@ -46,7 +42,7 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Venue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 City = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(to_milliseconds)]
 TotalTickets = Annotated[int, Strict(), Field(ge=1, le=MAX_TOTAL_TICKETS)]
 Price = Annotated[
     Decimal,

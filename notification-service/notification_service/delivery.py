@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import random
 import socket
 import uuid
 from collections.abc import Mapping
@@ -27,8 +26,10 @@ from pymongo.errors import PyMongoError
 from notification_service.config import NotificationSettings
 from notification_service.emails import EmailRenderer, build_message
 from notification_service.mailer import DeliveryError, SmtpMailer
-from notification_service.models import Document, NotificationStore, utcnow
+from notification_service.models import Document, NotificationStore
 from notification_service.schemas import EmailStatus
+from service_kit.backoff import backoff_seconds
+from service_kit.clock import utcnow_ms
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +48,9 @@ class RetryPolicy:
 
     def delay(self, attempt: int) -> timedelta:
         """Exponential backoff with jitter, so a recovering server is not hit all at once."""
-        ceiling = min(self.max_seconds, self.base_seconds * 2 ** (attempt - 1))
-        return timedelta(seconds=ceiling * (0.5 + random.random() / 2))  # noqa: S311
+        return timedelta(
+            seconds=backoff_seconds(attempt, base=self.base_seconds, cap=self.max_seconds)
+        )
 
 
 def worker_name() -> str:
@@ -150,7 +152,7 @@ class EmailWorker:
     async def deliver_next(self) -> bool:
         """Claim and deliver one due email; False when none is due."""
         claimed = await claim_due_email(
-            self.store, worker_id=self.worker_id, lease=self.lease, now=utcnow()
+            self.store, worker_id=self.worker_id, lease=self.lease, now=utcnow_ms()
         )
         if claimed is None:
             return False
@@ -185,7 +187,7 @@ class EmailWorker:
             self.store,
             claimed,
             {
-                "$set": {"email_status": EmailStatus.SENT.value, "sent_at": utcnow()},
+                "$set": {"email_status": EmailStatus.SENT.value, "sent_at": utcnow_ms()},
                 "$unset": {"next_attempt_at": ""},
             },
         ):
@@ -193,7 +195,7 @@ class EmailWorker:
             logger.info("sent the email of notification %s", claimed["_id"])
 
     async def _retry_later(self, claimed: Document, error: str, attempt: int) -> None:
-        due = utcnow() + self.retry.delay(attempt)
+        due = utcnow_ms() + self.retry.delay(attempt)
         await _record(self.store, claimed, {"$set": {"last_error": error, "next_attempt_at": due}})
         EMAILS.labels("retry").inc()
         logger.warning(

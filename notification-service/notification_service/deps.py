@@ -16,7 +16,6 @@ HubDep = Annotated[NotificationHub, Depends(app_state("hub"))]
 # This process's worker, or None when it runs in other replicas only.
 EmailWorkerDep = Annotated[EmailWorker | None, Depends(app_state("email_worker"))]
 
-CurrentPrincipal = Annotated[Principal, Depends(bearer_auth.current_principal)]
 PublisherPrincipal = Annotated[
     Principal, Depends(bearer_auth.require_roles(Role.SERVICE, Role.ADMIN))
 ]

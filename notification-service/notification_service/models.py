@@ -7,7 +7,7 @@ the outcome).
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
@@ -18,12 +18,6 @@ from notification_service.schemas import EmailStatus, NotificationCreate, Notifi
 
 Document = dict[str, Any]
 COLLECTION = "notifications"
-
-
-def utcnow() -> datetime:
-    """Now, to the millisecond MongoDB keeps: what we return is what we store."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ from bson import ObjectId
 from pymongo import DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from notification_service.models import Document, NotificationStore, new_document, utcnow
+from notification_service.models import Document, NotificationStore, new_document
 from notification_service.schemas import NotificationCreate
+from service_kit.clock import utcnow_ms
 from service_kit.errors import NotFoundError
 
 
@@ -31,7 +32,7 @@ async def create_notification(
 
     The unique index decides between concurrent identical requests: exactly one insert wins.
     """
-    document = new_document(notification_in, email_enabled=email_enabled, now=utcnow())
+    document = new_document(notification_in, email_enabled=email_enabled, now=utcnow_ms())
     try:
         await store.notifications.insert_one(document)
     except DuplicateKeyError:
@@ -75,7 +76,7 @@ async def mark_read(*, store: NotificationStore, notification_id: ObjectId) -> D
     """Idempotent: the first read time is kept."""
     document = await store.notifications.find_one_and_update(
         {"_id": notification_id, "read": False},
-        {"$set": {"read": True, "read_at": utcnow()}},
+        {"$set": {"read": True, "read_at": utcnow_ms()}},
         return_document=ReturnDocument.AFTER,
     )
     return document or await get_notification(store=store, notification_id=notification_id)
@@ -83,6 +84,6 @@ async def mark_read(*, store: NotificationStore, notification_id: ObjectId) -> D
 
 async def mark_all_read(*, store: NotificationStore, user_email: str) -> int:
     result = await store.notifications.update_many(
-        {"user_email": user_email, "read": False}, {"$set": {"read": True, "read_at": utcnow()}}
+        {"user_email": user_email, "read": False}, {"$set": {"read": True, "read_at": utcnow_ms()}}
     )
     return result.modified_count

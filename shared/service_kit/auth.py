@@ -247,3 +247,6 @@ def build_auth_dependencies(scheme: TokenScheme) -> AuthDependencies:
 
 # For services other than user-service: paste a token into Swagger's "Authorize".
 bearer_auth = build_auth_dependencies(HTTPBearer(auto_error=False))
+
+# The signed-in caller of the services that verify tokens with the kit's bearer scheme.
+CurrentPrincipal = Annotated[Principal, Depends(bearer_auth.current_principal)]

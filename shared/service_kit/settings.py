@@ -42,10 +42,10 @@ class ServiceSettings(BaseSettings):
         description="Comma-separated origins allowed to call the API from a browser.",
     )
 
-    user_service_url: str = "http://localhost:8000"
-    event_service_url: str = "http://localhost:8001"
-    booking_service_url: str = "http://localhost:8002"
-    notification_service_url: str = "http://localhost:8003"
+    user_service_url: str = Field(
+        default="http://localhost:8000",
+        description="user-service: every service fetches the token signing keys from it.",
+    )
 
     jwt_issuer: str = "event-booking/user-service"
     jwt_audience: str = "event-booking"
@@ -73,9 +73,7 @@ class ServiceSettings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
-    @field_validator(
-        "user_service_url", "event_service_url", "booking_service_url", "notification_service_url"
-    )
+    @field_validator("user_service_url")
     @classmethod
     def strip_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
@@ -113,3 +111,37 @@ class ServiceSettings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.env == Environment.DEVELOPMENT
+
+
+class SqlServiceSettings(ServiceSettings):
+    """Settings of a service that keeps its data in SQL (PostgreSQL, or SQLite in development)."""
+
+    database_pool_size: int = Field(
+        default=10, ge=1, description="PostgreSQL connections per process (and as many overflow)."
+    )
+    auto_migrate: bool | None = Field(
+        default=None, description="Apply migrations at startup; defaults to on outside production."
+    )
+
+    @property
+    def database_url(self) -> str:
+        """The service's own database URL setting (each service names its variable)."""
+        raise NotImplementedError
+
+    @property
+    def database_url_variable(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def migrate_at_startup(self) -> bool:
+        if self.auto_migrate is not None:
+            return self.auto_migrate
+        return self.env != Environment.PRODUCTION
+
+    def unsafe_production_settings(self) -> list[str]:
+        problems = super().unsafe_production_settings()
+        if self.database_url.startswith("sqlite"):
+            problems.append(
+                f"{self.database_url_variable} points at SQLite; use PostgreSQL in production"
+            )
+        return problems

@@ -86,10 +86,6 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 def alembic_config(script_location: str) -> Config:
     config = Config()
     config.set_main_option("script_location", script_location)

@@ -13,18 +13,18 @@ from sqlalchemy import update
 from booking_service.models import Booking
 from booking_service.service.recovery import recover_bookings
 from event_service.models import EventStore
-from service_kit.sql import utcnow
+from service_kit.clock import utcnow
 from tests.booking_service.conftest import Faults
 from tests.utils.bookings import (
     assert_event_accounting,
     available,
     book,
-    eventually,
     outbox_for,
 )
 from tests.utils.events import change_tickets, create_event
 from tests.utils.notifications import RecordingNotifications
 from tests.utils.users import TestUser, assert_problem
+from tests.utils.waiting import eventually
 
 
 @pytest.fixture

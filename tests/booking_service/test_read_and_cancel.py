@@ -10,10 +10,11 @@ from sqlalchemy import update
 
 from booking_service.models import Booking
 from event_service.models import EventStore
-from tests.utils.bookings import assert_event_accounting, available, book, eventually, outbox_for
+from tests.utils.bookings import assert_event_accounting, available, book, outbox_for
 from tests.utils.events import create_event
 from tests.utils.notifications import RecordingNotifications
 from tests.utils.users import TestUser, assert_problem, bearer
+from tests.utils.waiting import eventually
 
 
 @pytest.fixture

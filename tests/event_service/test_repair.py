@@ -9,9 +9,9 @@ from bson import ObjectId
 from pymongo import ReturnDocument
 
 from event_service.models import ABORTED, APPLIED, PENDING, REJECTED, EventStore
-from event_service.service.catalogue import now_utc
 from event_service.service.inventory import settle
 from event_service.service.repair import repair_ticket_ledger
+from service_kit.clock import utcnow_ms
 from tests.utils.asgi import running_client
 from tests.utils.events import assert_accounting_holds, change_tickets, create_event
 from tests.utils.users import TestUser
@@ -29,7 +29,7 @@ async def _interrupted_entry(
     state: str = PENDING,
 ) -> dict[str, Any]:
     """What a process leaves behind when it dies after step 1 (or step 2) of a reservation."""
-    long_ago = now_utc() - timedelta(minutes=5)
+    long_ago = utcnow_ms() - timedelta(minutes=5)
     entry = {
         "_id": ObjectId(),
         "event_id": ObjectId(event_id),
@@ -158,7 +158,7 @@ async def test_late_release_after_abort_never_drives_availability_negative(
 ) -> None:
     event = await create_event(events_client, organizer.headers, total_tickets=2)
     await change_tickets(events_client, event["id"], service_headers, -2, "late-r")
-    long_ago = now_utc() - timedelta(minutes=5)
+    long_ago = utcnow_ms() - timedelta(minutes=5)
     release = {
         "_id": ObjectId(),
         "event_id": ObjectId(event["id"]),
@@ -193,7 +193,9 @@ async def test_recent_pending_change_is_left_to_its_process(
 ) -> None:
     event = await _event(events_client, organizer)
     entry = await _interrupted_entry(event_store, event["id"], "inflight", 1, counter_moved=True)
-    await event_store.ledger.update_one({"_id": entry["_id"]}, {"$set": {"attempt_at": now_utc()}})
+    await event_store.ledger.update_one(
+        {"_id": entry["_id"]}, {"$set": {"attempt_at": utcnow_ms()}}
+    )
 
     await repair_ticket_ledger(store=event_store, grace=GRACE)
 
@@ -277,7 +279,9 @@ async def test_replay_while_the_first_attempt_runs_waits_and_never_applies_twice
 ) -> None:
     event = await _event(events_client, organizer)
     entry = await _interrupted_entry(event_store, event["id"], "slow", 3, counter_moved=True)
-    await event_store.ledger.update_one({"_id": entry["_id"]}, {"$set": {"attempt_at": now_utc()}})
+    await event_store.ledger.update_one(
+        {"_id": entry["_id"]}, {"$set": {"attempt_at": utcnow_ms()}}
+    )
 
     async def first_attempt_finishes() -> None:
         await asyncio.sleep(0.3)

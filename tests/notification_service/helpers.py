@@ -4,8 +4,6 @@ import asyncio
 import datetime
 import ipaddress
 import json
-import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -19,6 +17,7 @@ from cryptography.x509.oid import NameOID
 from websockets.asyncio.client import ClientConnection
 
 from tests.harness.smtp import SmtpSink
+from tests.utils.waiting import eventually
 
 T = TypeVar("T")
 
@@ -53,20 +52,6 @@ async def post_notification(
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
-
-
-async def eventually(
-    check: Callable[[], Awaitable[T | None]], *, within: float = 10.0, interval: float = 0.02
-) -> T:
-    """Poll `check` until it returns something other than None (or False); fail after `within`s."""
-    deadline = time.monotonic() + within
-    while True:
-        result = await check()
-        if result is not None and result is not False:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {within}s (last: {result!r})")
-        await asyncio.sleep(interval)
 
 
 def messages_to(sink: SmtpSink, address: str) -> list[EmailMessage]:

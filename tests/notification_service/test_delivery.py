@@ -11,7 +11,8 @@ from fastapi import FastAPI
 
 from notification_service.config import NotificationSettings
 from notification_service.delivery import claim_due_email
-from notification_service.models import NotificationStore, utcnow
+from notification_service.models import NotificationStore
+from service_kit.clock import utcnow_ms
 from tests.harness.ports import free_port
 from tests.harness.smtp import SmtpSink, run_smtp_sink
 from tests.notification_service.helpers import (
@@ -216,7 +217,7 @@ async def test_delivery_claim_of_a_crashed_worker_is_taken_over_after_its_lease(
         created = await post_notification(client, service_headers, booking_payload(email))
         store: NotificationStore = api_only.state.store
         crashed = await claim_due_email(
-            store, worker_id="crashed", lease=timedelta(seconds=0.6), now=utcnow()
+            store, worker_id="crashed", lease=timedelta(seconds=0.6), now=utcnow_ms()
         )
         assert crashed is not None
 

@@ -13,11 +13,13 @@ from fastapi import FastAPI
 
 from notification_service.config import NotificationSettings
 from notification_service.delivery import claim_due_email
-from notification_service.models import NotificationStore, utcnow
+from notification_service.models import NotificationStore
+from service_kit.clock import utcnow_ms
 from tests.harness.smtp import run_smtp_sink
-from tests.notification_service.helpers import booking_payload, eventually
+from tests.notification_service.helpers import booking_payload
 from tests.utils.asgi import running_client
 from tests.utils.users import random_email
+from tests.utils.waiting import eventually
 
 MakeSettings = Callable[..., NotificationSettings]
 MakeApp = Callable[[NotificationSettings], FastAPI]
@@ -56,7 +58,7 @@ async def test_claims_by_two_workers_racing_take_each_email_once(
             claimed = []
             while (
                 document := await claim_due_email(
-                    store, worker_id=worker_id, lease=lease, now=utcnow()
+                    store, worker_id=worker_id, lease=lease, now=utcnow_ms()
                 )
             ) is not None:
                 claimed.append(str(document["_id"]))

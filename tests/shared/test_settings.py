@@ -15,7 +15,6 @@ def test_settings_read_environment_with_working_local_defaults(
 
     assert settings.user_service_url == "http://users.internal:9000"
     assert settings.jwks_url == "http://users.internal:9000/.well-known/jwks.json"
-    assert settings.event_service_url == "http://localhost:8001"
     assert settings.cors_origins == ["http://a.example", "http://b.example"]
     assert settings.service_client_id == "booking-service"
     assert settings.service_client_secret == "dev-booking-service-secret"

@@ -1,7 +1,5 @@
 """Helpers for booking-service tests."""
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -76,10 +74,3 @@ async def outbox_for(
             .order_by(OutboxMessage.created_at)
         )
     return list(rows.scalars().all())
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], within: float = 5.0) -> None:
-    """Wait until `check` holds (background loops deliver asynchronously)."""
-    async with asyncio.timeout(within):
-        while not await check():  # noqa: ASYNC110 (polls state kept in another store)
-            await asyncio.sleep(0.02)

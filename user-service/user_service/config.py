@@ -6,8 +6,7 @@ from pydantic_settings import NoDecode
 
 from service_kit.settings import (
     DEV_SECRET_PREFIX,
-    Environment,
-    ServiceSettings,
+    SqlServiceSettings,
     development_client_secret,
 )
 
@@ -18,15 +17,11 @@ MIN_PRODUCTION_MEMORY_KIB = 19456
 DEV_SIGNING_KEY_FILE = Path(".data/user-service/jwt-signing-key.pem")
 
 
-class UserSettings(ServiceSettings):
+class UserSettings(SqlServiceSettings):
     service_name: str = "user-service"
     user_database_url: str = Field(
         default="sqlite:///.data/user-service.db",
         description="postgresql://user:pw@host/db in production; a SQLite file by default.",
-    )
-    database_pool_size: int = Field(default=10, ge=1)
-    auto_migrate: bool | None = Field(
-        default=None, description="Apply migrations at startup; defaults to on outside production."
     )
 
     jwt_private_key: SecretStr | None = Field(
@@ -73,10 +68,12 @@ class UserSettings(ServiceSettings):
         return clients
 
     @property
-    def migrate_at_startup(self) -> bool:
-        if self.auto_migrate is not None:
-            return self.auto_migrate
-        return self.env != Environment.PRODUCTION
+    def database_url(self) -> str:
+        return self.user_database_url
+
+    @property
+    def database_url_variable(self) -> str:
+        return "USER_DATABASE_URL"
 
     def unsafe_production_settings(self) -> list[str]:
         problems = super().unsafe_production_settings()
@@ -102,6 +99,4 @@ class UserSettings(ServiceSettings):
                 "password hashing is weaker than the minimum for production "
                 f"(time cost {MIN_PRODUCTION_TIME_COST}, memory {MIN_PRODUCTION_MEMORY_KIB} KiB)"
             )
-        if self.user_database_url.startswith("sqlite"):
-            problems.append("USER_DATABASE_URL points at SQLite; use PostgreSQL in production")
         return problems

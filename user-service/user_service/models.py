@@ -4,7 +4,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, Index, Integer, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from service_kit.sql import UTCDateTime, naming_metadata, utcnow
+from service_kit.clock import utcnow
+from service_kit.sql import UTCDateTime, naming_metadata
 
 ROLES = ("user", "organizer", "admin")
 

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service_kit.clock import utcnow
 from service_kit.errors import (
     ConflictError,
     ForbiddenError,
@@ -18,7 +19,6 @@ from service_kit.errors import (
     TooManyRequestsError,
     UnauthorizedError,
 )
-from service_kit.sql import utcnow
 from user_service.config import UserSettings
 from user_service.models import LoginFailure, User
 from user_service.passwords import PasswordHasher

@@ -5,13 +5,13 @@ from fastapi import APIRouter, Header, Query, Response
 
 from booking_service.deps import (
     ClientsDep,
-    CurrentPrincipal,
     RelayDep,
     SessionsDep,
     SettingsDep,
 )
 from booking_service.schemas import BookingCreate, BookingPublic
 from booking_service.service import bookings
+from service_kit.auth import CurrentPrincipal
 
 router = APIRouter(prefix="/bookings", tags=["bookings"])
 

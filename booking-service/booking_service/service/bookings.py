@@ -25,6 +25,7 @@ from booking_service.schemas import BookingCreate
 from booking_service.service import saga
 from booking_service.service.notices import booking_notice
 from service_kit.auth import Principal, Role
+from service_kit.clock import utcnow
 from service_kit.errors import (
     ConflictError,
     ForbiddenError,
@@ -33,7 +34,6 @@ from service_kit.errors import (
     ServiceUnavailableError,
     UnprocessableError,
 )
-from service_kit.sql import utcnow
 
 REPLAY_POLL_SECONDS = 0.05
 logger = logging.getLogger(__name__)

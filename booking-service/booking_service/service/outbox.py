@@ -6,9 +6,7 @@ delivers the message again, which notification-service's dedupe key makes harmle
 """
 
 import asyncio
-import contextlib
 import logging
-import random
 from datetime import timedelta
 
 from sqlalchemy import or_, select, update
@@ -17,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from booking_service.clients.notifications import DeliveryError, NotificationsClient
 from booking_service.config import BookingSettings
 from booking_service.models import OutboxMessage
-from service_kit.sql import utcnow
+from service_kit.backoff import backoff_seconds
+from service_kit.clock import utcnow
+from service_kit.loops import run_periodically
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +40,13 @@ class OutboxRelay:
         self._wake.set()
 
     def backoff(self, attempts: int) -> timedelta:
-        base = self.settings.outbox_backoff_seconds * 2 ** (attempts - 1)
-        capped = min(base, self.settings.outbox_backoff_max_seconds)
-        return timedelta(seconds=capped * (0.5 + random.random() / 2))  # noqa: S311
+        return timedelta(
+            seconds=backoff_seconds(
+                attempts,
+                base=self.settings.outbox_backoff_seconds,
+                cap=self.settings.outbox_backoff_max_seconds,
+            )
+        )
 
     async def _claim(self) -> list[OutboxMessage]:
         now = utcnow()
@@ -118,16 +122,10 @@ class OutboxRelay:
         return len(claimed)
 
     async def run(self) -> None:
-        while True:
-            self._wake.clear()
-            backlog = False
-            try:
-                backlog = await self.deliver_due() == self.settings.outbox_batch_size
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.exception("outbox relay pass failed")
-            if backlog:
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.settings.outbox_poll_seconds)
+        async def relay() -> bool:
+            # A full batch means more may be waiting: take the next one at once.
+            return await self.deliver_due() == self.settings.outbox_batch_size
+
+        await run_periodically(
+            relay, interval=self.settings.outbox_poll_seconds, name="outbox relay", wake=self._wake
+        )

@@ -9,7 +9,6 @@
 Every step is conditional on the booking's state, so replicas may run this at the same time.
 """
 
-import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
@@ -25,8 +24,9 @@ from booking_service.clients.errors import (
 )
 from booking_service.models import Booking
 from booking_service.service import saga
+from service_kit.clock import utcnow
 from service_kit.errors import ServiceUnavailableError
-from service_kit.sql import utcnow
+from service_kit.loops import run_periodically
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 100
@@ -167,11 +167,7 @@ async def run_recovery_loop(
     grace: timedelta,
     interval: float,
 ) -> None:
-    while True:
-        try:
-            await recover_bookings(sessions=sessions, clients=clients, grace=grace)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            logger.exception("booking recovery failed; retrying in %.0fs", interval)
-        await asyncio.sleep(interval)
+    async def recover() -> None:
+        await recover_bookings(sessions=sessions, clients=clients, grace=grace)
+
+    await run_periodically(recover, interval=interval, name="booking recovery")

@@ -14,8 +14,8 @@ from booking_service.clients.events import EventsClient, EventSnapshot
 from booking_service.clients.users import UsersClient
 from booking_service.models import Booking
 from booking_service.service.notices import booking_notice
+from service_kit.clock import utcnow
 from service_kit.errors import ProblemError
-from service_kit.sql import utcnow
 
 RESERVATION_RETRY_DELAY_SECONDS = 0.2
 

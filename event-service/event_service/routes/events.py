@@ -4,10 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from event_service.deps import CurrentPrincipal, OrganizerPrincipal, StoreDep
+from event_service.deps import OrganizerPrincipal, StoreDep
 from event_service.models import event_public
 from event_service.schemas import EventCreate, EventPublic, EventQuery, EventUpdate
 from event_service.service import catalogue
+from service_kit.auth import CurrentPrincipal
 
 router = APIRouter(prefix="/events", tags=["events"])
 

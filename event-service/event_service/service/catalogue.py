@@ -1,7 +1,7 @@
 """The event catalogue: create, find, edit and cancel events."""
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
@@ -10,6 +10,7 @@ from pymongo import ASCENDING, ReturnDocument
 from event_service.models import Document, EventStore, parse_object_id, stored_value
 from event_service.schemas import EventCreate, EventQuery, EventStatus, EventUpdate
 from service_kit.auth import Principal, Role
+from service_kit.clock import utcnow_ms
 from service_kit.errors import ConflictError, ForbiddenError, NotFoundError, UnprocessableError
 
 # Concurrent edits of total_tickets retry on a fresh read this many times.
@@ -21,16 +22,10 @@ class EventNotFoundError(NotFoundError):
     slug = "event-not-found"
 
 
-def now_utc() -> datetime:
-    """Now, at the millisecond precision MongoDB keeps, so responses match later reads."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
-
-
 async def create_event(
     *, store: EventStore, event_in: EventCreate, organizer: Principal
 ) -> Document:
-    now = now_utc()
+    now = utcnow_ms()
     if event_in.starts_at <= now:
         raise UnprocessableError("starts_at must be in the future.")
     document: Document = {
@@ -85,7 +80,7 @@ def _listing_filter(store: EventStore, query: EventQuery) -> Document:
     starts: dict[str, datetime] = {}
     lower_bounds = [bound for bound in (query.starts_after,) if bound is not None]
     if not query.include_past:
-        lower_bounds.append(now_utc())
+        lower_bounds.append(utcnow_ms())
     if lower_bounds:
         starts["$gt"] = max(lower_bounds)
     if query.starts_before is not None:
@@ -138,7 +133,7 @@ async def update_event(
     _authorize_owner(document, principal)
     if document["status"] == EventStatus.CANCELLED:
         raise ConflictError("A cancelled event cannot be edited.")
-    now = now_utc()
+    now = utcnow_ms()
     _check_times(document, update, now)
     changes: dict[str, Any] = {
         field: stored_value(getattr(update, field))
@@ -199,7 +194,7 @@ async def cancel_event(*, store: EventStore, event_id: str, principal: Principal
         return document
     updated = await store.events.find_one_and_update(
         {"_id": document["_id"]},
-        {"$set": {"status": EventStatus.CANCELLED.value, "updated_at": now_utc()}},
+        {"$set": {"status": EventStatus.CANCELLED.value, "updated_at": utcnow_ms()}},
         return_document=ReturnDocument.AFTER,
     )
     if updated is None:

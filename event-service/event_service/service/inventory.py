@@ -40,7 +40,8 @@ from event_service.models import (
     parse_object_id,
 )
 from event_service.schemas import EventStatus, TicketChange
-from event_service.service.catalogue import EventNotFoundError, now_utc
+from event_service.service.catalogue import EventNotFoundError
+from service_kit.clock import utcnow_ms
 from service_kit.errors import ConflictError
 
 # How long a replay waits for the first attempt of the same change to finish.
@@ -101,7 +102,7 @@ async def change_tickets(*, store: EventStore, event_id: str, change: TicketChan
 
 
 async def _start(*, store: EventStore, request: Document) -> Document:
-    now = now_utc()
+    now = utcnow_ms()
     entry = {
         **request,
         "_id": ObjectId(),
@@ -151,7 +152,7 @@ async def _replay(*, store: EventStore, request: Document) -> Document:
 
 async def _take_over(store: EventStore, entry: Document) -> Document | None:
     """Hold an interrupted (aborted) entry with a new attempt; None if another caller won."""
-    now = now_utc()
+    now = utcnow_ms()
     taken: Document | None = await store.ledger.find_one_and_update(
         {"_id": entry["_id"], "state": ABORTED},
         {"$set": {"state": PENDING, "attempt": ObjectId(), "attempt_at": now, "updated_at": now}},
@@ -199,7 +200,7 @@ async def _apply(*, store: EventStore, entry: Document) -> Document:
         refusal = await _release_refusal(store, entry)
         if refusal is not None:
             return await _reject(store=store, entry=entry, rejection=refusal)
-    now = now_utc()
+    now = utcnow_ms()
     updated = await store.events.find_one_and_update(
         _counter_filter(entry, now),
         {
@@ -220,7 +221,7 @@ async def _apply(*, store: EventStore, entry: Document) -> Document:
 
 async def settle(*, store: EventStore, entry: Document, event: Document) -> Document:
     settled = await store.ledger.update_one(
-        _held(entry), {"$set": {"state": APPLIED, "updated_at": now_utc()}}
+        _held(entry), {"$set": {"state": APPLIED, "updated_at": utcnow_ms()}}
     )
     if settled.modified_count == 0 and not await complete_aborted(
         store=store, entry_id=entry["_id"], attempt=entry["attempt"]
@@ -252,7 +253,7 @@ async def complete_aborted(*, store: EventStore, entry_id: ObjectId, attempt: Ob
     """
     completed = await store.ledger.update_one(
         {"_id": entry_id, "state": ABORTED, "attempt": attempt},
-        {"$set": {"state": APPLIED, "updated_at": now_utc()}},
+        {"$set": {"state": APPLIED, "updated_at": utcnow_ms()}},
     )
     return completed.modified_count == 1
 
@@ -273,7 +274,7 @@ def _refusal_reason(entry: Document, event: Document) -> Rejection:
         return Rejection("exceeds-total", "Releasing these tickets would exceed the total.")
     if event["status"] == EventStatus.CANCELLED:
         return Rejection("cancelled", "The event is cancelled; no tickets can be reserved.")
-    if event["starts_at"] <= now_utc():
+    if event["starts_at"] <= utcnow_ms():
         return Rejection("started", "The event has already started; tickets are closed.")
     available = event["available_tickets"]
     return Rejection(
@@ -314,7 +315,7 @@ async def _reject(*, store: EventStore, entry: Document, rejection: Rejection) -
                 "state": REJECTED,
                 "reason": rejection.reason,
                 "detail": rejection.detail,
-                "updated_at": now_utc(),
+                "updated_at": utcnow_ms(),
             }
         },
     )

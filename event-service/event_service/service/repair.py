@@ -13,14 +13,14 @@ Safe on every replica at once: each step is a conditional update that only one c
   `aborted`, and the next replay of the change takes it over.
 """
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
 from event_service.models import ABORTED, APPLIED, PENDING, Document, EventStore
-from event_service.service.catalogue import now_utc
 from event_service.service.inventory import complete_aborted, undo_attempt
+from service_kit.clock import utcnow_ms
+from service_kit.loops import run_periodically
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +51,11 @@ async def _settle_marker(
         return
     ours = entry["attempt"] == attempt
     if ours and entry["state"] == PENDING:
-        if now_utc() - entry["attempt_at"] < grace:
+        if utcnow_ms() - entry["attempt_at"] < grace:
             return  # in flight
         completed = await store.ledger.update_one(
             {"_id": entry["_id"], "state": PENDING, "attempt": attempt},
-            {"$set": {"state": APPLIED, "updated_at": now_utc()}},
+            {"$set": {"state": APPLIED, "updated_at": utcnow_ms()}},
         )
         report.completed += completed.modified_count
         entry = await store.ledger.find_one({"_id": entry["_id"]}) or entry
@@ -83,7 +83,7 @@ async def repair_ticket_ledger(*, store: EventStore, grace: timedelta) -> Repair
         for marker in list(event["pending_ops"]):
             await _settle_marker(store, event, marker, grace, report)
 
-    cutoff = now_utc() - grace
+    cutoff = utcnow_ms() - grace
     stale = {"state": PENDING, "attempt_at": {"$lt": cutoff}}
     async for entry in store.ledger.find(stale):
         marked = await store.events.find_one(
@@ -93,7 +93,7 @@ async def repair_ticket_ledger(*, store: EventStore, grace: timedelta) -> Repair
             continue  # the counter moved: the first pass completes it next time round
         aborted = await store.ledger.update_one(
             {"_id": entry["_id"], "attempt": entry["attempt"], **stale},
-            {"$set": {"state": ABORTED, "updated_at": now_utc()}},
+            {"$set": {"state": ABORTED, "updated_at": utcnow_ms()}},
         )
         report.aborted += aborted.modified_count
     if report.changed:
@@ -108,11 +108,7 @@ async def repair_ticket_ledger(*, store: EventStore, grace: timedelta) -> Repair
 
 
 async def run_repair_loop(*, store: EventStore, grace: timedelta, interval: float) -> None:
-    while True:
-        try:
-            await repair_ticket_ledger(store=store, grace=grace)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            logger.exception("ticket ledger repair failed; retrying in %.0fs", interval)
-        await asyncio.sleep(interval)
+    async def repair() -> None:
+        await repair_ticket_ledger(store=store, grace=grace)
+
+    await run_periodically(repair, interval=interval, name="ticket ledger repair")

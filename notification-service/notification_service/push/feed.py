@@ -18,8 +18,9 @@ from pymongo.asynchronous.change_stream import AsyncChangeStream
 from pymongo.errors import OperationFailure, PyMongoError
 
 from notification_service.config import PushMode
-from notification_service.models import Document, NotificationStore, notification_public, utcnow
+from notification_service.models import Document, NotificationStore, notification_public
 from notification_service.push.hub import NotificationHub
+from service_kit.clock import utcnow_ms
 
 logger = logging.getLogger(__name__)
 
@@ -131,9 +132,9 @@ class LiveFeed:
             await asyncio.sleep(_reconnect_delay(failures))
 
     async def _poll(self) -> None:
-        since = utcnow() - POLL_LOOKBACK
+        since = utcnow_ms() - POLL_LOOKBACK
         while True:
-            started = utcnow()
+            started = utcnow_ms()
             emails = self.hub.user_emails
             if emails:
                 try:

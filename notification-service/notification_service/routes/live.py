@@ -16,10 +16,10 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from notification_service.models import utcnow
 from notification_service.push.hub import NotificationHub, Subscription
 from notification_service.schemas import LiveMessage
 from service_kit.auth import Principal, TokenVerifier
+from service_kit.clock import utcnow_ms
 from service_kit.errors import ServiceUnavailableError, UnauthorizedError
 
 router = APIRouter(tags=["live"])
@@ -65,7 +65,7 @@ async def _authenticate(verifier: TokenVerifier, token: str | None) -> Principal
 
 
 def _message(kind: str, **fields: object) -> str:
-    message = LiveMessage.model_validate({"type": kind, "at": utcnow(), **fields})
+    message = LiveMessage.model_validate({"type": kind, "at": utcnow_ms(), **fields})
     # Fields of other message kinds are left out; a notification keeps its every field.
     return message.model_dump_json(exclude_unset=True)
 

@@ -7,7 +7,6 @@ from fastapi import APIRouter, Path, Query, Response, status
 
 from notification_service import service
 from notification_service.deps import (
-    CurrentPrincipal,
     EmailWorkerDep,
     HubDep,
     PublisherPrincipal,
@@ -23,6 +22,7 @@ from notification_service.schemas import (
     NotificationPublic,
     ReadAllResult,
 )
+from service_kit.auth import CurrentPrincipal
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
 
