@@ -18,7 +18,7 @@ from pymongo import ASCENDING, AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import OperationFailure
 
-from event_service.schemas import EventPublic
+from event_service.schemas import DEFAULT_TIMEZONE, EventPublic
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +83,8 @@ def event_public(document: Document) -> EventPublic:
         category=document["category"],
         starts_at=document["starts_at"],
         ends_at=document.get("ends_at"),
+        # Events stored before time zones were recorded read as UTC.
+        timezone=document.get("timezone", DEFAULT_TIMEZONE),
         total_tickets=document["total_tickets"],
         available_tickets=document["available_tickets"],
         price=price.to_decimal() if isinstance(price, Decimal128) else Decimal(price),

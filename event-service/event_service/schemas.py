@@ -1,3 +1,4 @@
+import zoneinfo
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -11,6 +12,7 @@ from pydantic import (
     Field,
     Strict,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 
@@ -38,6 +40,16 @@ def _two_places(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
+def _known_timezone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(
+            f"unknown time zone {value!r}; use an IANA name, e.g. Europe/Brussels"
+        ) from exc
+    return value
+
+
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Venue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -54,6 +66,16 @@ Currency = Annotated[
     StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$"),
     Field(description="ISO 4217 code, e.g. EUR"),
 ]
+Timezone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    AfterValidator(_known_timezone),
+    Field(
+        description="IANA time zone of the venue, e.g. `Europe/Brussels`: how people there read "
+        "`starts_at` (which is stored and returned in UTC)."
+    ),
+]
+DEFAULT_TIMEZONE = "UTC"
 
 
 class EventCreate(BaseModel):
@@ -66,6 +88,7 @@ class EventCreate(BaseModel):
     category: EventCategory = EventCategory.OTHER
     starts_at: UtcDatetime = Field(description="Timezone-aware ISO 8601; stored in UTC.")
     ends_at: UtcDatetime | None = None
+    timezone: Timezone = DEFAULT_TIMEZONE
     total_tickets: TotalTickets
     price: Price = Decimal("0.00")
     currency: Currency = "EUR"
@@ -87,9 +110,18 @@ class EventUpdate(BaseModel):
     category: EventCategory | None = None
     starts_at: UtcDatetime | None = None
     ends_at: UtcDatetime | None = None
+    timezone: Timezone | None = None
     total_tickets: TotalTickets | None = None
     price: Price | None = None
     currency: Currency | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def timezone_not_removed(cls, value: str | None) -> str | None:
+        # Absent means unchanged; an explicit null would leave the event without a zone.
+        if value is None:
+            raise ValueError("timezone cannot be removed; give an IANA name such as UTC")
+        return value
 
     @model_validator(mode="after")
     def ends_after_start(self) -> "EventUpdate":
@@ -107,6 +139,7 @@ class EventPublic(BaseModel):
     category: EventCategory
     starts_at: datetime
     ends_at: datetime | None
+    timezone: str = Field(description="IANA time zone of the venue; `UTC` when none was given.")
     total_tickets: int
     available_tickets: int
     price: Decimal
