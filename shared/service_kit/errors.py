@@ -1,6 +1,7 @@
 """RFC 9457 problem details: the one error shape of every 4xx/5xx in every service."""
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -154,15 +155,22 @@ async def _on_http_exception(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def _field_path(location: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in location)
+_UNION_TAG_ERRORS = ("union_tag_invalid", "union_tag_not_found")
+
+
+def _field_path(error: Mapping[str, Any]) -> str:
+    location = tuple(error["loc"])
+    if error["type"] in _UNION_TAG_ERRORS:
+        # A discriminated union reports a bad or missing tag at the union: name the tag field.
+        location += (str(error.get("ctx", {}).get("discriminator", "")).strip("'"),)
+    return ".".join(str(part) for part in location if part != "")
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     # The submitted values are deliberately left out: they may hold passwords.
     errors = [
-        FieldError(field=_field_path(error["loc"]), message=error["msg"], type=error["type"])
+        FieldError(field=_field_path(error), message=error["msg"], type=error["type"])
         for error in exc.errors()
     ]
     noun = "field" if len(errors) == 1 else "fields"
