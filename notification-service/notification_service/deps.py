@@ -6,6 +6,7 @@ from notification_service.config import NotificationSettings
 from notification_service.delivery import EmailWorker
 from notification_service.models import NotificationStore
 from notification_service.push.hub import NotificationHub
+from notification_service.wording import Wording
 from service_kit.auth import Principal, Role, bearer_auth
 from service_kit.deps import app_state
 from service_kit.errors import ForbiddenError
@@ -13,6 +14,7 @@ from service_kit.errors import ForbiddenError
 StoreDep = Annotated[NotificationStore, Depends(app_state("store"))]
 SettingsDep = Annotated[NotificationSettings, Depends(app_state("settings"))]
 HubDep = Annotated[NotificationHub, Depends(app_state("hub"))]
+WordingDep = Annotated[Wording, Depends(app_state("wording"))]
 # This process's worker, or None when it runs in other replicas only.
 EmailWorkerDep = Annotated[EmailWorker | None, Depends(app_state("email_worker"))]
 

@@ -15,6 +15,7 @@ from notification_service.push.feed import LiveFeed
 from notification_service.push.hub import NotificationHub
 from notification_service.redaction import redact_tokens_in_server_logs
 from notification_service.routes import live_router, notifications_router
+from notification_service.wording import Wording
 from service_kit.app import create_service_app
 from service_kit.auth import JwksVerifier
 from service_kit.health import add_readiness_check
@@ -78,15 +79,17 @@ def create_app(
             )
             stack.push_async_callback(feed.close)
             await feed.start()
+            wording = Wording()
             worker = None
             if settings.email_enabled and settings.email_worker_enabled:
                 worker = EmailWorker(
                     store=store,
                     mailer=SmtpMailer(settings),
-                    renderer=EmailRenderer(app_url=settings.app_url),
+                    renderer=EmailRenderer(app_url=settings.app_url, wording=wording),
                     settings=settings,
                 )
             app.state.store, app.state.hub, app.state.feed = store, hub, feed
+            app.state.wording = wording
             app.state.email_worker = worker
             add_readiness_check(app, "mongodb", mongo_readiness_check(mongo))
             grace = settings.smtp_timeout_seconds + 1

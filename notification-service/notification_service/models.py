@@ -11,10 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
+from pydantic import BaseModel
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 
 from notification_service.schemas import EmailStatus, NotificationCreate, NotificationPublic
+from notification_service.wording import Words
 
 Document = dict[str, Any]
 COLLECTION = "notifications"
@@ -44,19 +46,19 @@ class NotificationStore:
 
 
 def new_document(
-    notification_in: NotificationCreate, *, email_enabled: bool, now: datetime
+    notification_in: NotificationCreate, *, words: Words, email_enabled: bool, now: datetime
 ) -> Document:
+    """The document as stored: the facts in `data`, the words they were given in beside them."""
     queued = email_enabled and notification_in.send_email
+    data = notification_in.data
     document: Document = {
         "_id": ObjectId(),
         "user_email": notification_in.user_email,
-        "kind": notification_in.kind.value,
-        "subject": notification_in.subject,
-        "body": notification_in.body,
+        "kind": notification_in.kind,
+        "subject": words.subject,
+        "body": words.body,
         "data": (
-            notification_in.data.model_dump(mode="json", exclude_none=True)
-            if notification_in.data is not None
-            else None
+            data.model_dump(mode="json", exclude_none=True) if isinstance(data, BaseModel) else data
         ),
         "read": False,
         "read_at": None,

@@ -1,4 +1,3 @@
-import json
 import zoneinfo
 from datetime import datetime
 from decimal import Decimal
@@ -7,18 +6,21 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     EmailStr,
     Field,
+    JsonValue,
     StringConstraints,
-    model_validator,
 )
+from pydantic_core import to_json
 
 MAX_DATA_BYTES = 4096
 MAX_BODY_CHARS = 10_000
 # Room for "Booking confirmed: " and an event title of up to 200 characters.
 MAX_SUBJECT_CHARS = 300
+DEFAULT_TIMEZONE = "UTC"
 
 
 class NotificationKind(StrEnum):
@@ -47,6 +49,16 @@ def _known_timezone(value: str) -> str:
     return value
 
 
+def _two_places(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"))
+
+
+def _small_json(value: dict[str, JsonValue]) -> dict[str, JsonValue]:
+    if len(to_json(value)) > MAX_DATA_BYTES:
+        raise ValueError(f"data must be at most {MAX_DATA_BYTES} bytes of JSON")
+    return value
+
+
 Email = Annotated[EmailStr, AfterValidator(_lower)]
 # One header line: a CR or LF would let a caller inject email headers.
 Subject = Annotated[
@@ -65,47 +77,109 @@ DedupeKey = Annotated[
 ]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Timezone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_known_timezone)]
+Amount = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=14, decimal_places=2, description="Two decimal places, e.g. `45.00`."),
+    AfterValidator(_two_places),
+]
+Currency = Annotated[
+    str, StringConstraints(pattern=r"^[A-Z]{3}$"), Field(description="ISO 4217 code, e.g. EUR.")
+]
+GenericData = Annotated[
+    dict[str, JsonValue],
+    AfterValidator(_small_json),
+    Field(description=f"Any JSON object up to {MAX_DATA_BYTES} bytes, kept as given."),
+]
 
 
-class NotificationData(BaseModel):
-    """Small JSON about what happened. The booking fields shape the email; others pass through."""
+class BookingFacts(BaseModel):
+    """What happened to a booking, as facts: notification-service writes the words."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
-    booking_id: ShortText | None = None
-    event_id: ShortText | None = None
-    event_title: ShortText | None = None
-    starts_at: datetime | None = Field(
-        default=None, description="ISO 8601 with offset, or local time with `timezone`."
+    booking_id: ShortText = Field(description="The booking reference.")
+    event_id: ShortText
+    event_title: ShortText
+    starts_at: AwareDatetime = Field(description="ISO 8601 with an offset (any).")
+    timezone: Timezone = Field(
+        default=DEFAULT_TIMEZONE, description="The event's IANA time zone: dates are shown in it."
     )
-    timezone: Timezone | None = Field(default=None, description="The event's IANA time zone.")
+    venue: ShortText | None = Field(
+        default=None, description="Absent only for bookings made before venues were recorded."
+    )
+    city: ShortText | None = None
+    tickets: int = Field(ge=1, le=100_000)
+    unit_price: Amount
+    total_price: Amount
+    currency: Currency
+
+
+class EventFacts(BaseModel):
+    """What an event is now, after it changed; `booking_id` when the notice is about one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event_id: ShortText
+    event_title: ShortText
+    starts_at: AwareDatetime = Field(description="ISO 8601 with an offset (any).")
+    timezone: Timezone = Field(
+        default=DEFAULT_TIMEZONE, description="The event's IANA time zone: dates are shown in it."
+    )
     venue: ShortText | None = None
     city: ShortText | None = None
-    tickets: int | None = Field(default=None, ge=1, le=100_000)
-    total_price: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
-
-    @model_validator(mode="after")
-    def check_shape(self) -> "NotificationData":
-        if self.starts_at is not None and self.starts_at.tzinfo is None and self.timezone is None:
-            raise ValueError("starts_at without an offset needs `timezone`")
-        if len(json.dumps(self.model_dump(mode="json")).encode()) > MAX_DATA_BYTES:
-            raise ValueError(f"data must be at most {MAX_DATA_BYTES} bytes of JSON")
-        return self
+    booking_id: ShortText | None = None
 
 
-class NotificationCreate(BaseModel):
+class _NotificationCreateBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     user_email: Email
-    kind: NotificationKind
-    subject: Subject
-    body: Body = Field(description="Plain text.")
-    data: NotificationData | None = None
     dedupe_key: DedupeKey | None = Field(
         default=None, description="A repeat with the same key for the same user changes nothing."
     )
     send_email: bool = True
+
+
+class GenericNotificationCreate(_NotificationCreateBase):
+    """A notification in the caller's own words."""
+
+    kind: Literal["generic"]
+    subject: Subject
+    body: Body = Field(description="Plain text.")
+    data: GenericData | None = None
+
+
+class BookingConfirmedNotificationCreate(_NotificationCreateBase):
+    """A booking was confirmed; subject and body come from notification-service's templates."""
+
+    kind: Literal["booking_confirmed"]
+    data: BookingFacts
+
+
+class BookingCancelledNotificationCreate(_NotificationCreateBase):
+    """A booking was cancelled; subject and body come from notification-service's templates."""
+
+    kind: Literal["booking_cancelled"]
+    data: BookingFacts
+
+
+class EventUpdatedNotificationCreate(_NotificationCreateBase):
+    """An event changed; subject and body come from notification-service's templates."""
+
+    kind: Literal["event_updated"]
+    data: EventFacts
+
+
+FactsNotificationCreate = (
+    BookingConfirmedNotificationCreate
+    | BookingCancelledNotificationCreate
+    | EventUpdatedNotificationCreate
+)
+# The body of POST /notifications, told apart by `kind`. Validate a payload with
+# `TypeAdapter(NotificationCreate).validate_python(payload)`.
+NotificationCreate = Annotated[
+    GenericNotificationCreate | FactsNotificationCreate, Field(discriminator="kind")
+]
 
 
 class NotificationPublic(BaseModel):

@@ -7,7 +7,8 @@ from pymongo import DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from notification_service.models import Document, NotificationStore, new_document
-from notification_service.schemas import NotificationCreate
+from notification_service.schemas import GenericNotificationCreate, NotificationCreate
+from notification_service.wording import Wording, Words
 from service_kit.clock import utcnow_ms
 from service_kit.errors import NotFoundError
 
@@ -25,14 +26,31 @@ class InboxPage:
     unread: int
 
 
+def words_of(notification_in: NotificationCreate, wording: Wording) -> Words:
+    """The caller's words for a generic notification; this service's for the others."""
+    if isinstance(notification_in, GenericNotificationCreate):
+        return Words(subject=notification_in.subject, body=notification_in.body)
+    facts = notification_in.data.model_dump(mode="json")
+    return wording.words(notification_in.kind, facts)
+
+
 async def create_notification(
-    *, store: NotificationStore, notification_in: NotificationCreate, email_enabled: bool
+    *,
+    store: NotificationStore,
+    notification_in: NotificationCreate,
+    wording: Wording,
+    email_enabled: bool,
 ) -> Stored:
     """Store a notification; with a dedupe key already used for this user, return that one.
 
     The unique index decides between concurrent identical requests: exactly one insert wins.
     """
-    document = new_document(notification_in, email_enabled=email_enabled, now=utcnow_ms())
+    document = new_document(
+        notification_in,
+        words=words_of(notification_in, wording),
+        email_enabled=email_enabled,
+        now=utcnow_ms(),
+    )
     try:
         await store.notifications.insert_one(document)
     except DuplicateKeyError:

@@ -23,11 +23,10 @@ T = TypeVar("T")
 
 
 def booking_payload(user_email: str, **overrides: Any) -> dict[str, Any]:
+    """A `booking_confirmed` notification: facts only, as booking-service sends it."""
     payload: dict[str, Any] = {
         "user_email": user_email,
         "kind": "booking_confirmed",
-        "subject": "Your tickets for Jazz Night",
-        "body": "Your booking is confirmed. Enjoy the show!",
         "data": {
             "booking_id": "bk-7f3a9c",
             "event_id": "ev-42",
@@ -37,9 +36,23 @@ def booking_payload(user_email: str, **overrides: Any) -> dict[str, Any]:
             "venue": "Le Caveau",
             "city": "Paris",
             "tickets": 3,
+            "unit_price": "30.00",
             "total_price": "90.00",
             "currency": "EUR",
         },
+    }
+    payload.update(overrides)
+    return payload
+
+
+def generic_payload(user_email: str, **overrides: Any) -> dict[str, Any]:
+    """A `generic` notification: the caller's own subject and body."""
+    payload: dict[str, Any] = {
+        "user_email": user_email,
+        "kind": "generic",
+        "subject": "Your tickets for Jazz Night",
+        "body": "Your booking is confirmed. Enjoy the show!",
+        "data": {"campaign": "spring", "links": ["https://example.com/a"]},
     }
     payload.update(overrides)
     return payload

@@ -9,6 +9,7 @@ import pytest
 from tests.harness.smtp import SmtpSink
 from tests.notification_service.helpers import (
     booking_payload,
+    generic_payload,
     messages_to,
     post_notification,
     stored,
@@ -31,7 +32,7 @@ async def test_create_notification_by_service_is_stored_queued_and_returned(
     body = response.json()
     assert body["user_email"] == user.email  # normalised to lower case
     assert body["kind"] == "booking_confirmed"
-    assert body["subject"] == payload["subject"]
+    assert body["subject"] == "Booking confirmed: Jazz Night"
     assert body["data"]["tickets"] == 3
     assert body["data"]["total_price"] == "90.00"
     assert body["dedupe_key"] == "booking:bk-7f3a9c:confirmed"
@@ -46,7 +47,7 @@ async def test_create_notification_by_service_is_stored_queued_and_returned(
 async def test_create_notification_by_admin_is_accepted(
     notifications_client: httpx.AsyncClient, admin_token: str
 ) -> None:
-    payload = booking_payload(random_email(), kind="generic", data=None)
+    payload = generic_payload(random_email(), data=None)
 
     response = await notifications_client.post(
         "/notifications", json=payload, headers=bearer(admin_token)
@@ -63,10 +64,10 @@ async def test_create_notification_with_send_email_false_is_disabled_and_not_mai
     quiet = await post_notification(
         notifications_client,
         service_headers,
-        booking_payload(email, kind="generic", subject="In-app only", send_email=False),
+        generic_payload(email, subject="In-app only", send_email=False),
     )
     await post_notification(
-        notifications_client, service_headers, booking_payload(email, subject="Mailed")
+        notifications_client, service_headers, generic_payload(email, subject="Mailed")
     )
 
     await wait_for_messages(smtp_sink, email)
@@ -78,7 +79,7 @@ async def test_create_notification_repeated_dedupe_key_returns_existing_and_mail
     notifications_client: httpx.AsyncClient, service_headers: dict[str, str], smtp_sink: SmtpSink
 ) -> None:
     email = random_email()
-    payload = booking_payload(email, dedupe_key="booking:1:confirmed")
+    payload = generic_payload(email, dedupe_key="booking:1:confirmed")
     first = await post_notification(notifications_client, service_headers, payload)
     await wait_for_messages(smtp_sink, email)
 
@@ -119,17 +120,19 @@ async def test_create_notification_concurrent_identical_posts_store_and_mail_onc
     assert len(await stored(notifications_client, bearer(admin_token), email)) == 1
 
 
-async def test_create_notification_long_subject_and_extra_data_are_kept(
+async def test_create_generic_notification_long_subject_and_free_data_are_kept_as_given(
     notifications_client: httpx.AsyncClient, service_headers: dict[str, str]
 ) -> None:
-    payload = booking_payload(random_email(), subject="Booking confirmed: " + "t" * 200)
-    payload["data"] = {**payload["data"], "unit_price": "30.00", "event_title": None}
+    data = {"event_title": None, "nested": {"list": [1, "two", 3.5, True]}, "unit_price": "30.00"}
+    payload = generic_payload(
+        random_email(), subject="Booking confirmed: " + "t" * 200, body="  Spaced.  ", data=data
+    )
 
     created = await post_notification(notifications_client, service_headers, payload)
 
     assert created["subject"] == payload["subject"]
-    assert created["data"]["unit_price"] == "30.00"
-    assert "event_title" not in created["data"]
+    assert created["body"] == "Spaced."
+    assert created["data"] == data
 
 
 async def test_create_notification_same_dedupe_key_for_other_user_is_a_new_notification(
@@ -145,38 +148,82 @@ async def test_create_notification_same_dedupe_key_for_other_user_is_a_new_notif
     assert first["id"] != second["id"]
 
 
-BAD_INPUT = [
+GENERIC_BAD_INPUT = [
     ("unknown kind", {"kind": "birthday"}, "body.kind"),
-    ("invalid email", {"user_email": "not-an-email"}, "body.user_email"),
-    ("empty subject", {"subject": "   "}, "body.subject"),
-    ("subject too long", {"subject": "s" * 301}, "body.subject"),
-    ("header injection", {"subject": "Hi\r\nBcc: victim@example.com"}, "body.subject"),
-    ("body too long", {"body": "x" * 10_001}, "body.body"),
-    ("unknown field", {"priority": "high"}, "body.priority"),
-    ("dedupe key with spaces", {"dedupe_key": "a b"}, "body.dedupe_key"),
-    ("unknown time zone", {"data": {"timezone": "Mars/Base"}}, "body.data.timezone"),
-    ("naive time without zone", {"data": {"starts_at": "2026-03-14T18:30:00"}}, "body.data"),
-    ("negative tickets", {"data": {"tickets": -1}}, "body.data.tickets"),
-    ("oversized data", {"data": {"notes": "x" * 5000}}, "body.data"),
-    ("bad currency", {"data": {"currency": "euro"}}, "body.data.currency"),
+    ("no kind", {"kind": None}, "body.kind"),
+    ("invalid email", {"user_email": "not-an-email"}, "body.generic.user_email"),
+    ("empty subject", {"subject": "   "}, "body.generic.subject"),
+    ("no subject", {"subject": None}, "body.generic.subject"),
+    ("subject too long", {"subject": "s" * 301}, "body.generic.subject"),
+    ("header injection", {"subject": "Hi\r\nBcc: victim@example.com"}, "body.generic.subject"),
+    ("body too long", {"body": "x" * 10_001}, "body.generic.body"),
+    ("unknown field", {"priority": "high"}, "body.generic.priority"),
+    ("dedupe key with spaces", {"dedupe_key": "a b"}, "body.generic.dedupe_key"),
+    ("oversized data", {"data": {"notes": "x" * 5000}}, "body.generic.data"),
+    ("data not an object", {"data": ["a", "b"]}, "body.generic.data"),
 ]
 
 
 @pytest.mark.parametrize(
-    ("change", "field"), [(c, f) for _, c, f in BAD_INPUT], ids=[name for name, _, _ in BAD_INPUT]
+    ("change", "field"),
+    [(c, f) for _, c, f in GENERIC_BAD_INPUT],
+    ids=[name for name, _, _ in GENERIC_BAD_INPUT],
 )
-async def test_create_notification_bad_input_is_422_problem_naming_the_field(
+async def test_create_generic_notification_bad_input_is_422_problem_naming_the_field(
     notifications_client: httpx.AsyncClient,
     service_headers: dict[str, str],
     change: dict[str, Any],
     field: str,
 ) -> None:
-    payload = {**booking_payload(random_email()), **change}
+    payload = {**generic_payload(random_email()), **change}
 
     response = await notifications_client.post(
         "/notifications", json=payload, headers=service_headers
     )
 
+    _assert_names_field(response, field)
+
+
+FACTS = "body.booking_confirmed.data"
+BOOKING_BAD_INPUT = [
+    ("words given", {"subject": "Hello", "body": "Hi"}, None, "body.booking_confirmed.subject"),
+    ("no facts", {"data": None}, None, FACTS),
+    ("unknown time zone", {}, {"timezone": "Mars/Base"}, f"{FACTS}.timezone"),
+    ("naive start", {}, {"starts_at": "2026-03-14T18:30:00"}, f"{FACTS}.starts_at"),
+    ("no tickets", {}, {"tickets": 0}, f"{FACTS}.tickets"),
+    ("negative tickets", {}, {"tickets": -1}, f"{FACTS}.tickets"),
+    ("three decimals", {}, {"total_price": "90.001"}, f"{FACTS}.total_price"),
+    ("negative price", {}, {"unit_price": "-1.00"}, f"{FACTS}.unit_price"),
+    ("bad currency", {}, {"currency": "euro"}, f"{FACTS}.currency"),
+    ("no title", {}, {"event_title": None}, f"{FACTS}.event_title"),
+    ("unknown fact", {}, {"notes": "hello"}, f"{FACTS}.notes"),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "facts", "field"),
+    [(c, d, f) for _, c, d, f in BOOKING_BAD_INPUT],
+    ids=[name for name, _, _, _ in BOOKING_BAD_INPUT],
+)
+async def test_create_booking_notification_bad_input_is_422_problem_naming_the_field(
+    notifications_client: httpx.AsyncClient,
+    service_headers: dict[str, str],
+    change: dict[str, Any],
+    facts: dict[str, Any] | None,
+    field: str,
+) -> None:
+    payload = {**booking_payload(random_email()), **change}
+    if facts is not None:
+        payload["data"] = {**payload["data"], **facts}
+
+    response = await notifications_client.post(
+        "/notifications", json=payload, headers=service_headers
+    )
+
+    _assert_names_field(response, field)
+
+
+def _assert_names_field(response: httpx.Response, field: str) -> None:
     problem = assert_problem(response, 422)
     errors = problem["errors"]
     assert isinstance(errors, list)
@@ -186,7 +233,7 @@ async def test_create_notification_bad_input_is_422_problem_naming_the_field(
 async def test_create_notification_oversized_request_is_413_problem(
     notifications_client: httpx.AsyncClient, service_headers: dict[str, str]
 ) -> None:
-    payload = booking_payload(random_email(), body="x" * 70_000)
+    payload = generic_payload(random_email(), body="x" * 70_000)
 
     response = await notifications_client.post(
         "/notifications", json=payload, headers=service_headers

@@ -2,7 +2,7 @@
 
 import httpx
 
-from tests.notification_service.helpers import booking_payload, post_notification
+from tests.notification_service.helpers import generic_payload, post_notification
 from tests.utils.users import TestUser, assert_problem, bearer
 
 
@@ -12,7 +12,7 @@ async def _post_many(
     """Store `count` notifications for `email`; their ids, oldest first."""
     ids = []
     for number in range(count):
-        payload = booking_payload(email, kind="generic", subject=f"Note {number}", data=None)
+        payload = generic_payload(email, subject=f"Note {number}", data=None)
         ids.append((await post_notification(client, headers, payload))["id"])
     return ids
 

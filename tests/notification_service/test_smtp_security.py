@@ -15,6 +15,7 @@ from tests.notification_service.helpers import (
     TlsFiles,
     booking_payload,
     eventually,
+    generic_payload,
     make_tls_files,
     post_notification,
     wait_for_messages,
@@ -60,7 +61,7 @@ async def test_delivery_over_tls_with_login_arrives(
             smtp_password=LOGIN[1],
         )
         async with running_client(make_notification_app(settings)) as client:
-            await post_notification(client, service_headers, booking_payload(email))
+            await post_notification(client, service_headers, generic_payload(email))
             (message,) = await wait_for_messages(sink, email)
 
     assert message["Subject"] == "Your tickets for Jazz Night"

@@ -1,6 +1,6 @@
 """The inbox over HTTP: services store notifications, users read them."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from bson import ObjectId
 from fastapi import APIRouter, Path, Query, Response, status
@@ -12,6 +12,7 @@ from notification_service.deps import (
     PublisherPrincipal,
     SettingsDep,
     StoreDep,
+    WordingDep,
     require_owner_or_admin,
 )
 from notification_service.models import notification_public
@@ -23,6 +24,7 @@ from notification_service.schemas import (
     ReadAllResult,
 )
 from service_kit.auth import CurrentPrincipal
+from service_kit.errors import PROBLEM_MEDIA_TYPE, Problem
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
 
@@ -32,17 +34,35 @@ NotificationIdPath = Annotated[
 ]
 
 
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "model": Problem,
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+NO_TOKEN = _problem("No valid bearer token")
+
+
 @router.post(
     "",
     response_model=NotificationPublic,
     status_code=status.HTTP_201_CREATED,
     summary="Store a notification and queue its email (services and admins)",
     description="Answers once the notification is stored; the email is sent in the background. "
+    "`kind` decides the shape: `generic` carries the caller's `subject` and `body`; "
+    "`booking_confirmed`, `booking_cancelled` and `event_updated` carry only facts in `data` "
+    "(`BookingFacts`, `EventFacts`), and this service writes the subject, the in-app body and "
+    "the email, with dates in the event's time zone. "
     "A repeat with a `dedupe_key` already used for this user returns the stored notification "
     "with 200 and sends nothing again.",
     responses={
         200: {"model": NotificationPublic, "description": "Already stored under this dedupe key"},
-        413: {"description": "The request body is too large"},
+        401: NO_TOKEN,
+        403: _problem("Only services and admins may store notifications"),
+        413: _problem("The request body is larger than `MAX_REQUEST_BYTES`"),
+        422: _problem("Invalid notification: `errors` lists the offending fields"),
     },
 )
 async def create_notification(
@@ -51,11 +71,15 @@ async def create_notification(
     _: PublisherPrincipal,
     store: StoreDep,
     settings: SettingsDep,
+    wording: WordingDep,
     hub: HubDep,
     worker: EmailWorkerDep,
 ) -> NotificationPublic:
     stored = await service.create_notification(
-        store=store, notification_in=notification_in, email_enabled=settings.email_enabled
+        store=store,
+        notification_in=notification_in,
+        wording=wording,
+        email_enabled=settings.email_enabled,
     )
     notification = notification_public(stored.document)
     if not stored.created:
@@ -73,6 +97,11 @@ async def create_notification(
     summary="A user's notifications, newest first (the user and admins)",
     description="A JSON array; `X-Total-Count` counts the matching notifications and "
     "`X-Unread-Count` the user's unread ones.",
+    responses={
+        401: NO_TOKEN,
+        403: _problem("Only the user (the token's email) or an admin may read them"),
+        422: _problem("Invalid email or query parameter"),
+    },
 )
 async def list_notifications(
     user_email: UserEmailPath,
@@ -96,7 +125,12 @@ async def list_notifications(
     "/{notification_id}/read",
     response_model=NotificationPublic,
     summary="Mark one notification read (its recipient and admins)",
-    responses={404: {"description": "No notification has this id"}},
+    responses={
+        401: NO_TOKEN,
+        403: _problem("Only its recipient or an admin may mark it read"),
+        404: _problem("No notification has this id"),
+        422: _problem("The id is not 24 hex digits"),
+    },
 )
 async def mark_read(
     notification_id: NotificationIdPath, principal: CurrentPrincipal, store: StoreDep
@@ -112,6 +146,11 @@ async def mark_read(
     "/{user_email}/read-all",
     response_model=ReadAllResult,
     summary="Mark all of a user's notifications read (the user and admins)",
+    responses={
+        401: NO_TOKEN,
+        403: _problem("Only the user (the token's email) or an admin may mark them read"),
+        422: _problem("Invalid email"),
+    },
 )
 async def mark_all_read(
     user_email: UserEmailPath, principal: CurrentPrincipal, store: StoreDep
