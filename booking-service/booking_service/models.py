@@ -53,6 +53,10 @@ class Booking(Base):
     event_id: Mapped[str] = mapped_column(String(64))
     event_title: Mapped[str | None] = mapped_column(String(200))
     event_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where and in which time zone the event takes place, so notices carry the same facts.
+    event_timezone: Mapped[str | None] = mapped_column(String(64))
+    event_venue: Mapped[str | None] = mapped_column(String(200))
+    event_city: Mapped[str | None] = mapped_column(String(100))
     unit_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     currency: Mapped[str | None] = mapped_column(String(3))
     tickets: Mapped[int] = mapped_column(Integer)

@@ -30,6 +30,9 @@ class BookingPublic(BaseModel):
     event_id: str
     event_title: str | None
     event_starts_at: datetime | None
+    event_timezone: str | None = Field(
+        description="The event's IANA time zone: how people at the venue read `event_starts_at`."
+    )
     unit_price: Decimal | None
     currency: str | None
     tickets: int

@@ -72,6 +72,14 @@ def _healed(faults: Faults) -> Iterator[None]:
     faults.heal()
 
 
+@pytest.fixture(autouse=True)
+def _notices_keep_the_contract(notifications: RecordingNotifications) -> Iterator[None]:
+    yield
+    rejected = list(notifications.rejected)
+    notifications.rejected.clear()
+    assert rejected == [], "notification-service would refuse these notices"
+
+
 @pytest.fixture(scope="session")
 def booking_transport(faults: Faults) -> RoutingTransport:
     transport = RoutingTransport()

@@ -43,7 +43,14 @@ async def test_booking_is_in_the_inbox_the_mailbox_and_pushed_live(
 ) -> None:
     notification_app = make_notification_app(make_notification_settings())
     event = await create_event(
-        events_client, organizer.headers, title="Jazz Night", price="30.00", city="Paris"
+        events_client,
+        organizer.headers,
+        title="Jazz Night",
+        price="30.00",
+        city="Paris",
+        starts_at="2030-06-14T17:30:00Z",
+        ends_at=None,
+        timezone="Europe/Paris",
     )
     async with serve(notification_app) as notifications_url:
         network = RoutingTransport()
@@ -78,7 +85,16 @@ async def test_booking_is_in_the_inbox_the_mailbox_and_pushed_live(
     assert pushed["data"]["booking_id"] == booking["id"]
     assert [notification["id"] for notification in inbox.json()] == [pushed["id"]]
     assert message["Subject"] == "Booking confirmed: Jazz Night"
+    # booking-service sent facts; notification-service wrote the words, in the event's zone.
+    assert pushed["body"] == (
+        "Your booking of 3 tickets for Jazz Night on Fri 14 June 2030, 19:30 CEST at Town Hall, "
+        f"Paris is confirmed. Total: 90.00 EUR. Booking reference: {booking['id']}."
+    )
     html = message.get_body(("html",))
+    text = message.get_body(("plain",))
     assert html is not None
+    assert text is not None
     for shown in ("Jazz Night", "90.00 EUR", booking["id"], "Tickets"):
         assert shown in html.get_content()
+    for part in (html.get_content(), text.get_content()):
+        assert "Fri 14 June 2030, 19:30 CEST" in part

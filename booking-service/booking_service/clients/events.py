@@ -12,6 +12,8 @@ from booking_service.clients.errors import (
 )
 
 SERVICE = "event-service"
+# Events stored before event-service recorded time zones have none: their times read as UTC.
+DEFAULT_TIMEZONE = "UTC"
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class EventSnapshot:
     available_tickets: int
     venue: str | None = None
     city: str | None = None
+    timezone: str = DEFAULT_TIMEZONE
 
 
 class EventsClient:
@@ -67,6 +70,7 @@ class EventsClient:
                 available_tickets=body["available_tickets"],
                 venue=body.get("venue"),
                 city=body.get("city"),
+                timezone=body.get("timezone") or DEFAULT_TIMEZONE,
             )
         if response.status_code == 404:
             raise EventNotFoundError(f"No event with id {event_id}.")

@@ -83,6 +83,9 @@ async def confirm(
         "user_email": email,
         "event_title": event.title,
         "event_starts_at": event.starts_at,
+        "event_timezone": event.timezone,
+        "event_venue": event.venue,
+        "event_city": event.city,
         "unit_price": event.price,
         "currency": event.currency,
         "total_price": event.price * Decimal(booking.tickets),
@@ -96,8 +99,7 @@ async def confirm(
         return False
     for name, value in values.items():
         setattr(booking, name, value)
-    place = {"venue": event.venue, "city": event.city}
-    session.add(booking_notice(booking, "booking_confirmed", place=place))
+    session.add(booking_notice(booking, "booking_confirmed"))
     await session.commit()
     return True
 
