@@ -48,7 +48,8 @@ class NotificationStore:
 def new_document(
     notification_in: NotificationCreate, *, words: Words, email_enabled: bool, now: datetime
 ) -> Document:
-    """The document as stored: the facts in `data`, the words they were given in beside them."""
+    """The document as stored: `data` holds the facts (or a generic notification's JSON),
+    `subject` and `body` the words the inbox shows, written once when it is stored."""
     queued = email_enabled and notification_in.send_email
     data = notification_in.data
     document: Document = {
