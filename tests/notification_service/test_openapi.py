@@ -2,6 +2,8 @@
 
 import httpx
 
+from notification_service.schemas import NotificationKind
+
 
 async def test_openapi_lists_the_endpoints_with_operation_ids_and_problems(
     notifications_client: httpx.AsyncClient,
@@ -63,6 +65,7 @@ async def test_openapi_create_body_is_told_apart_by_kind_with_named_schemas(
         "booking_cancelled": "BookingCancelledNotificationCreate",
         "event_updated": "EventUpdatedNotificationCreate",
     }
+    assert set(mapping) == set(NotificationKind)
     assert schema["discriminator"] == {
         "propertyName": "kind",
         "mapping": {kind: f"#/components/schemas/{name}" for kind, name in mapping.items()},
