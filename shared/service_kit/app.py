@@ -11,9 +11,10 @@ from fastapi.routing import APIRoute
 
 from service_kit import health
 from service_kit.context import REQUEST_ID_HEADER
-from service_kit.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, install_problem_handlers
+from service_kit.errors import install_problem_handlers
 from service_kit.logging import configure_logging
 from service_kit.middleware import RequestContextMiddleware
+from service_kit.openapi import GENERIC_RESPONSES, install_answer_documentation
 from service_kit.settings import ServiceSettings
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -25,24 +26,6 @@ def _operation_id(route: APIRoute) -> str:
     """Operation ids read `users-read_user`, which generated clients turn into tidy names."""
     tag = route.tags[0] if route.tags else "default"
     return f"{tag}-{route.name}"
-
-
-def _document_problems_as_problem_json(app: FastAPI) -> None:
-    """Error responses are `application/problem+json` only (FastAPI adds `application/json`)."""
-    build_schema = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = build_schema()
-            for operations in schema.get("paths", {}).values():
-                for operation in operations.values():
-                    for response in operation.get("responses", {}).values():
-                        content = response.get("content", {})
-                        if PROBLEM_MEDIA_TYPE in content:
-                            content.pop("application/json", None)
-        return app.openapi_schema or build_schema()
-
-    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_service_app(
@@ -77,13 +60,13 @@ def create_service_app(
         description=description,
         version=version,
         lifespan=service_lifespan,
-        responses=PROBLEM_RESPONSES,
+        responses=GENERIC_RESPONSES,
         generate_unique_id_function=_operation_id,
         openapi_tags=[*(openapi_tags or []), {"name": "ops", "description": "Health and metrics"}],
     )
     app.state.settings = settings
     install_problem_handlers(app)
-    _document_problems_as_problem_json(app)
+    install_answer_documentation(app)
     for router in routers:
         app.include_router(router)
     app.include_router(health.router)

@@ -20,6 +20,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
 
 from service_kit.errors import ForbiddenError, ServiceUnavailableError, UnauthorizedError
+from service_kit.openapi import RETRY_AFTER, WWW_AUTHENTICATE, answers
 from service_kit.settings import ServiceSettings
 
 logger = logging.getLogger(__name__)
@@ -208,19 +209,38 @@ class AuthDependencies:
 
     def require_roles(self, *roles: Role) -> Callable[..., Awaitable[Principal]]:
         allowed = frozenset(roles)
+        names = ", ".join(sorted(allowed))
 
+        @answers({403: {"description": f"Only for the roles: {names}"}})
         async def principal_with_role(
             principal: Annotated[Principal, Depends(self.current_principal)],
         ) -> Principal:
             if principal.role not in allowed:
-                names = ", ".join(sorted(allowed))
                 raise ForbiddenError(f"This operation requires one of the roles: {names}.")
             return principal
 
         return principal_with_role
 
 
-def build_auth_dependencies(scheme: TokenScheme) -> AuthDependencies:
+def build_auth_dependencies(scheme: TokenScheme, *, remote_keys: bool = False) -> AuthDependencies:
+    """The dependencies for tokens read by `scheme`.
+
+    `remote_keys`: the app verifies tokens with keys fetched from user-service (`JwksVerifier`),
+    so a token can meet a 503 while those keys are unavailable.
+    """
+    token_answers: dict[int, dict[str, Any]] = {
+        401: {
+            "description": "The access token is invalid or expired",
+            "headers": WWW_AUTHENTICATE,
+        }
+    }
+    if remote_keys:
+        token_answers[503] = {
+            "description": "Tokens cannot be verified: user-service's signing keys are unavailable",
+            "headers": RETRY_AFTER,
+        }
+
+    @answers(token_answers)
     async def optional_principal(
         request: Request, credentials: Annotated[object, Depends(scheme)]
     ) -> Principal | None:
@@ -233,6 +253,7 @@ def build_auth_dependencies(scheme: TokenScheme) -> AuthDependencies:
         verifier: TokenVerifier = request.app.state.token_verifier
         return await verifier.verify(token)
 
+    @answers({401: {"description": "No bearer access token was sent"}})
     async def current_principal(
         principal: Annotated[Principal | None, Depends(optional_principal)],
     ) -> Principal:
@@ -246,7 +267,7 @@ def build_auth_dependencies(scheme: TokenScheme) -> AuthDependencies:
 
 
 # For services other than user-service: paste a token into Swagger's "Authorize".
-bearer_auth = build_auth_dependencies(HTTPBearer(auto_error=False))
+bearer_auth = build_auth_dependencies(HTTPBearer(auto_error=False), remote_keys=True)
 
 # The signed-in caller of the services that verify tokens with the kit's bearer scheme.
 CurrentPrincipal = Annotated[Principal, Depends(bearer_auth.current_principal)]

@@ -188,24 +188,3 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
 
-
-_PROBLEM_CONTENT = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
-
-# Every route documents the problem shape for client and server errors.
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    "4XX": {
-        "description": "Client error (RFC 9457 problem details)",
-        "model": Problem,
-        "content": _PROBLEM_CONTENT,
-    },
-    422: {
-        "description": "Validation error: `errors` lists the offending fields",
-        "model": Problem,
-        "content": _PROBLEM_CONTENT,
-    },
-    "5XX": {
-        "description": "Server error (RFC 9457 problem details)",
-        "model": Problem,
-        "content": _PROBLEM_CONTENT,
-    },
-}

@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI
+from pydantic import BaseModel
 
 from service_kit.app import create_service_app
 from service_kit.auth import Principal, Role, TokenVerifier, bearer_auth
@@ -25,7 +26,17 @@ async def boom() -> None:
     raise RuntimeError("secret internals: db password is hunter2")
 
 
-@router.post("/conflict")
+class Item(BaseModel):
+    name: str
+    quantity: int
+
+
+@router.post("/items", status_code=201)
+async def create_item(item: Item) -> Item:
+    return item
+
+
+@router.post("/conflict", responses={409: {"description": "Not enough tickets"}})
 async def conflict() -> None:
     raise ConflictError("Only 2 tickets left.", available_tickets=2)
 
