@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service_kit.auth import Principal, Role, build_auth_dependencies
 from service_kit.deps import app_state
 from service_kit.errors import ForbiddenError, UnauthorizedError
+from service_kit.openapi import answers
 from user_service.config import UserSettings
 from user_service.models import User
 from user_service.passwords import PasswordHasher
@@ -39,6 +40,12 @@ AdminPrincipal = Annotated[Principal, Depends(auth.require_roles(Role.ADMIN))]
 AdminOrService = Annotated[Principal, Depends(auth.require_roles(Role.ADMIN, Role.SERVICE))]
 
 
+@answers(
+    {
+        401: {"description": "The account behind the token no longer exists"},
+        403: {"description": "Service tokens have no user profile"},
+    }
+)
 async def get_current_user(principal: CurrentPrincipal, session: SessionDep) -> User:
     user_id = principal.user_id
     if user_id is None:

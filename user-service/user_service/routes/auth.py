@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from service_kit.auth import Role
 from service_kit.errors import BadRequestError, UnauthorizedError
+from service_kit.openapi import RETRY_AFTER
 from user_service import service
 from user_service.deps import (
     HasherDep,
@@ -72,8 +73,10 @@ async def _read_login(request: Request) -> LoginRequest:
     description="Accepts JSON `{email, password}` or the OAuth2 password form "
     "(`username`, `password`), which Swagger's Authorize button uses.",
     responses={
+        400: {"description": "The body is not JSON, or not a form"},
         401: {"description": "Incorrect email or password"},
-        429: {"description": "Too many failed attempts; see `Retry-After`"},
+        422: {"description": "`email` or `password` is missing or invalid"},
+        429: {"description": "Too many failed attempts; see `Retry-After`", "headers": RETRY_AFTER},
     },
     openapi_extra={
         "requestBody": {

@@ -65,6 +65,10 @@ async def list_users(
     "/{user_id}",
     response_model=UserPublic,
     summary="One user (the user themself, admins and services)",
+    responses={
+        403: {"description": "Users may only read their own profile"},
+        404: {"description": "No user has this id"},
+    },
 )
 async def read_user(
     user_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep
@@ -80,7 +84,10 @@ async def read_user(
     "/{user_id}/role",
     response_model=UserPublic,
     summary="Change a user's role (admins)",
-    responses={409: {"description": "Admins cannot change their own role"}},
+    responses={
+        404: {"description": "No user has this id"},
+        409: {"description": "Admins cannot change their own role"},
+    },
 )
 async def change_role(
     user_id: uuid.UUID, update: RoleUpdate, admin: AdminPrincipal, session: SessionDep
