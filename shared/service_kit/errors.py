@@ -1,5 +1,6 @@
 """RFC 9457 problem details: the one error shape of every 4xx/5xx in every service."""
 
+import json
 import logging
 from collections.abc import Mapping
 from http import HTTPStatus
@@ -166,20 +167,49 @@ def _field_path(error: Mapping[str, Any]) -> str:
     return ".".join(str(part) for part in location if part != "")
 
 
+def malformed_json_message(error: json.JSONDecodeError) -> str:
+    """`Malformed JSON at line 3, column 5: Expecting ',' delimiter`."""
+    return f"Malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+
+
+def _as_decode_error(error: Mapping[str, Any], document: object) -> json.JSONDecodeError | None:
+    """FastAPI reports a body that is not JSON as `json_invalid` at `("body", offset)`."""
+    location = error["loc"]
+    if error["type"] != "json_invalid" or len(location) != 2 or not isinstance(location[1], int):
+        return None
+    if isinstance(document, bytes):
+        document = document.decode("utf-8", errors="replace")
+    if not isinstance(document, str):
+        return None
+    reason = str(error.get("ctx", {}).get("error") or error["msg"])
+    return json.JSONDecodeError(reason, document, location[1])
+
+
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    decode_error = _as_decode_error(errors[0], exc.body) if len(errors) == 1 else None
+    if decode_error is not None:
+        message = malformed_json_message(decode_error)
+        return problem_response(
+            status=422,
+            detail=message,
+            slug="malformed-json",
+            instance=request.url.path,
+            errors=[FieldError(field="body", message=message, type="json_invalid").model_dump()],
+        )
     # The submitted values are deliberately left out: they may hold passwords.
-    errors = [
+    fields = [
         FieldError(field=_field_path(error), message=error["msg"], type=error["type"])
-        for error in exc.errors()
+        for error in errors
     ]
-    noun = "field" if len(errors) == 1 else "fields"
+    noun = "field" if len(fields) == 1 else "fields"
     return problem_response(
         status=422,
-        detail=f"The request has {len(errors)} invalid {noun}.",
+        detail=f"The request has {len(fields)} invalid {noun}.",
         slug="validation-error",
         instance=request.url.path,
-        errors=[error.model_dump() for error in errors],
+        errors=[field.model_dump() for field in fields],
     )
 
 
@@ -187,4 +217,3 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
-

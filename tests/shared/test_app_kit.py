@@ -143,3 +143,18 @@ async def test_cors_allows_the_configured_origin_only() -> None:
 
     assert allowed.headers["access-control-allow-origin"] == "http://localhost:5173"
     assert "access-control-allow-origin" not in other.headers
+
+
+async def test_malformed_json_body_is_named_by_line_and_column() -> None:
+    async with kit_client() as client:
+        response = await client.post(
+            "/items",
+            content=b'{\n  "name": "pen"\n  "quantity": 2\n}',
+            headers={"content-type": "application/json"},
+        )
+
+    body = assert_problem(response, 422)
+    message = "Malformed JSON at line 3, column 3: Expecting ',' delimiter"
+    assert body["detail"] == message
+    assert body["type"] == "urn:event-booking:problem:malformed-json"
+    assert body["errors"] == [{"field": "body", "message": message, "type": "json_invalid"}]

@@ -71,7 +71,10 @@ async def test_login_malformed_json_is_a_bad_request(client: httpx.AsyncClient) 
         "/login", content=b"{", headers={"content-type": "application/json"}
     )
 
-    assert_problem(response, 400)
+    body = assert_problem(response, 400)
+    assert body["detail"] == (
+        "Malformed JSON at line 1, column 2: Expecting property name enclosed in double quotes"
+    )
 
 
 async def _fail_login(client: httpx.AsyncClient, email: str) -> httpx.Response:

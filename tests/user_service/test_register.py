@@ -93,4 +93,7 @@ async def test_register_non_json_body_is_a_problem(client: httpx.AsyncClient) ->
         "/register", content=b"{not json", headers={"content-type": "application/json"}
     )
 
-    assert_problem(response, 422)
+    body = assert_problem(response, 422)
+    assert body["detail"] == (
+        "Malformed JSON at line 1, column 2: Expecting property name enclosed in double quotes"
+    )

@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import json
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -10,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from service_kit.auth import Role
-from service_kit.errors import BadRequestError, UnauthorizedError
+from service_kit.errors import BadRequestError, UnauthorizedError, malformed_json_message
 from service_kit.openapi import RETRY_AFTER
 from user_service import service
 from user_service.deps import (
@@ -57,6 +58,8 @@ async def _read_login(request: Request) -> LoginRequest:
             raw = {"email": form.get("username"), "password": form.get("password")}
         else:
             raw = await request.json()
+    except json.JSONDecodeError as exc:
+        raise BadRequestError(malformed_json_message(exc)) from exc
     except ValueError as exc:
         raise BadRequestError("The body must be JSON {email, password} or an OAuth2 form.") from exc
     try:
