@@ -38,10 +38,10 @@ WWW_AUTHENTICATE = {
     }
 }
 
-VALIDATION_ERROR = {
-    "description": "The request is invalid: `errors` lists the offending fields (a body that is "
-    "not JSON is named with the line and column where it breaks)."
-}
+_VALIDATION_ERROR = (
+    "The request is invalid: `errors` lists the offending fields (a body that is not JSON is "
+    "named with the line and column where it breaks)."
+)
 
 # Documented on every operation: an unexpected failure, answered without internals.
 GENERIC_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -113,7 +113,8 @@ def _is_error(status: str) -> bool:
 def _document_operation(operation: dict[str, Any], dependant: Dependant | None) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
     if "422" in responses and responses["422"].get("description") == "Validation Error":
-        responses["422"]["description"] = VALIDATION_ERROR["description"]
+        # FastAPI's words describe its own error shape; the kit answers a problem.
+        responses["422"]["description"] = _VALIDATION_ERROR
     if dependant is not None:
         _add_dependency_answers(responses, dependant)
     for status, response in responses.items():

@@ -55,9 +55,8 @@ async def test_recorder_keeps_each_answer_an_operation_gave(
 def test_session_with_an_undocumented_answer_fails_and_names_it(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(
-        "PYTHONPATH", os.pathsep.join([str(REPOSITORY), os.environ.get("PYTHONPATH", "")])
-    )
+    paths = [str(REPOSITORY), *filter(None, [os.environ.get("PYTHONPATH")])]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(paths))
     pytester.makepyfile(test_probe=PROBE)
 
     result = pytester.runpytest_subprocess(
