@@ -35,8 +35,11 @@ async def run_periodically(
         if wake is None:
             await asyncio.sleep(interval)
         else:
+            # Not asyncio.wait_for: on Python 3.11 it swallows a cancellation that arrives
+            # together with the wake-up, and the loop would outlive its app.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), interval)
+                async with asyncio.timeout(interval):
+                    await wake.wait()
 
 
 @asynccontextmanager
