@@ -3,7 +3,7 @@
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -16,6 +16,10 @@ from service_kit.logging import configure_logging
 from service_kit.middleware import RequestContextMiddleware
 from service_kit.openapi import GENERIC_RESPONSES, install_answer_documentation
 from service_kit.settings import ServiceSettings
+from service_kit.tracing import fastapi_telemetry, start_tracing
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -38,21 +42,32 @@ def create_service_app(
     routers: Sequence[APIRouter],
     openapi_tags: list[dict[str, Any]] | None = None,
     expose_headers: Sequence[str] = (),
+    span_exporter: "SpanExporter | None" = None,
 ) -> FastAPI:
-    """The app with the kit's middleware, problem handlers, health and metrics.
+    """The app with the kit's middleware, problem handlers, health and metrics, and tracing
+    when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (see `service_kit.tracing`).
 
     `expose_headers` names this service's own response headers that browsers may read.
+    `span_exporter` traces to that exporter whatever the settings say (tests).
     """
+    tracing = start_tracing(settings, exporter=span_exporter)
     configure_logging(
-        service=settings.service_name, level=settings.log_level, json_lines=settings.log_json
+        service=settings.service_name,
+        level=settings.log_level,
+        json_lines=settings.log_json,
+        trace_ids=tracing is not None,
     )
 
     @asynccontextmanager
     async def service_lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.readiness_checks = {}
-        async with lifespan(app):
-            logger.info("%s started (env=%s)", settings.service_name, settings.env.value)
-            yield
+        try:
+            async with lifespan(app):
+                logger.info("%s started (env=%s)", settings.service_name, settings.env.value)
+                yield
+        finally:
+            if tracing is not None:
+                await tracing.shutdown()
         logger.info("%s stopped", settings.service_name)
 
     app = FastAPI(
@@ -63,8 +78,10 @@ def create_service_app(
         responses=GENERIC_RESPONSES,
         generate_unique_id_function=_operation_id,
         openapi_tags=[*(openapi_tags or []), {"name": "ops", "description": "Health and metrics"}],
+        telemetry=fastapi_telemetry(tracing),
     )
     app.state.settings = settings
+    app.state.tracing = tracing
     install_problem_handlers(app)
     install_answer_documentation(app)
     for router in routers:

@@ -12,6 +12,7 @@ import httpx
 
 from service_kit.context import REQUEST_ID_HEADER, current_request_id
 from service_kit.settings import ServiceSettings
+from service_kit.tracing import Tracing
 
 logger = logging.getLogger(__name__)
 
@@ -72,14 +73,22 @@ async def _forward_request_id(request: httpx.Request) -> None:
 
 
 def create_http_client(
-    settings: ServiceSettings, *, transport: httpx.AsyncBaseTransport | None = None
+    settings: ServiceSettings,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    tracing: Tracing | None = None,
 ) -> httpx.AsyncClient:
-    """The process's shared client; pass `transport` to route calls elsewhere (e.g. in tests)."""
+    """The process's shared client; pass `transport` to route calls elsewhere (e.g. in tests).
+
+    With `tracing`, each attempt is a client span that carries the trace to the callee.
+    """
     limits = httpx.Limits(
         max_connections=settings.http_max_connections,
         max_keepalive_connections=settings.http_max_connections,
     )
     inner = transport or httpx.AsyncHTTPTransport(limits=limits)
+    if tracing is not None:
+        inner = tracing.http_transport(inner)
     return httpx.AsyncClient(
         transport=RetryingTransport(inner, retries=settings.http_retries),
         timeout=httpx.Timeout(

@@ -1,10 +1,13 @@
-"""Structured JSON logs, each line carrying the request id of the request that wrote it."""
+"""Structured JSON logs, each line carrying the request id of the request that wrote it, and its
+trace and span ids when tracing is on."""
 
 import json
 import logging
 import sys
 from datetime import UTC, datetime
 from typing import Any
+
+from opentelemetry.trace import format_span_id, format_trace_id, get_current_span
 
 from service_kit.context import current_request_id
 
@@ -23,6 +26,15 @@ def _record_with_request_id(*args: Any, **kwargs: Any) -> logging.LogRecord:
     # Stamped when the record is made, so every handler (and pytest's caplog) sees the id.
     record = _base_record_factory(*args, **kwargs)
     record.request_id = current_request_id()
+    return record
+
+
+def _record_with_request_and_trace_ids(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    record = _record_with_request_id(*args, **kwargs)
+    span_context = get_current_span().get_span_context()
+    if span_context.trace_flags.sampled:  # a trace that is recorded, so one can look it up
+        record.trace_id = format_trace_id(span_context.trace_id)
+        record.span_id = format_span_id(span_context.span_id)
     return record
 
 
@@ -47,9 +59,16 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def configure_logging(*, service: str, level: str = "INFO", json_lines: bool = True) -> None:
-    """Route every logger (uvicorn's included) through one handler on stdout."""
-    logging.setLogRecordFactory(_record_with_request_id)
+def configure_logging(
+    *, service: str, level: str = "INFO", json_lines: bool = True, trace_ids: bool = False
+) -> None:
+    """Route every logger (uvicorn's included) through one handler on stdout.
+
+    `trace_ids` stamps the current trace and span ids on each record (when tracing is on).
+    """
+    logging.setLogRecordFactory(
+        _record_with_request_and_trace_ids if trace_ids else _record_with_request_id
+    )
     handler = logging.StreamHandler(sys.stdout)
     if json_lines:
         handler.setFormatter(JsonFormatter(service))

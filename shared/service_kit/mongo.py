@@ -5,17 +5,25 @@ from typing import Any
 
 from pymongo import AsyncMongoClient
 
+from service_kit.tracing import Tracing
+
 MongoDocument = dict[str, Any]
 
 
-def create_mongo_client(url: str, *, app_name: str) -> AsyncMongoClient[MongoDocument]:
-    """A pooled client; datetimes come back timezone-aware (UTC). It connects lazily."""
+def create_mongo_client(
+    url: str, *, app_name: str, tracing: Tracing | None = None
+) -> AsyncMongoClient[MongoDocument]:
+    """A pooled client; datetimes come back timezone-aware (UTC). It connects lazily.
+
+    With `tracing`, each command is a span.
+    """
     return AsyncMongoClient(
         url,
         appname=app_name,
         tz_aware=True,
         uuidRepresentation="standard",
         serverSelectionTimeoutMS=5000,
+        event_listeners=tracing.mongo_listeners() if tracing is not None else [],
     )
 
 

@@ -5,6 +5,7 @@ Defaults work out of the box on one machine; `ENV=production` refuses developmen
 
 from enum import StrEnum
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -59,6 +60,17 @@ class ServiceSettings(BaseSettings):
     http_retries: int = Field(default=2, ge=0, le=10)
     http_max_connections: int = Field(default=100, ge=1)
 
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None,
+        description="OTLP/HTTP collector (e.g. http://localhost:4318); tracing is off when unset.",
+    )
+    otel_exporter_otlp_protocol: str = Field(
+        default="http/protobuf", description="Only `http/protobuf` is installed (not `grpc`)."
+    )
+    otel_service_name: str | None = Field(
+        default=None, description="The service name on spans; defaults to the service's name."
+    )
+
     service_client_id: str | None = Field(
         default=None, description="This service's client id at user-service; the service name."
     )
@@ -78,12 +90,34 @@ class ServiceSettings(BaseSettings):
     def strip_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
 
+    @field_validator("otel_exporter_otlp_endpoint")
+    @classmethod
+    def check_otlp_endpoint(cls, value: str | None) -> str | None:
+        if not value:
+            return None  # set but empty, as compose files leave it: off
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def check_otlp_protocol(self) -> "ServiceSettings":
+        protocol = self.otel_exporter_otlp_protocol
+        if self.otel_exporter_otlp_endpoint is not None and protocol != "http/protobuf":
+            raise ValueError(
+                f"OTEL_EXPORTER_OTLP_PROTOCOL={protocol} is not supported: spans are sent as "
+                "http/protobuf (port 4318 on most collectors)"
+            )
+        return self
+
     @model_validator(mode="after")
     def fill_derived_defaults(self) -> "ServiceSettings":
         if self.jwks_url is None:
             self.jwks_url = f"{self.user_service_url}/.well-known/jwks.json"
         if self.service_client_id is None:
             self.service_client_id = self.service_name
+        if self.otel_service_name is None:
+            self.otel_service_name = self.service_name
         if self.service_client_secret is None and self.env != Environment.PRODUCTION:
             self.service_client_secret = development_client_secret(self.service_client_id)
         return self

@@ -16,6 +16,8 @@ from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.types import TypeDecorator
 
+from service_kit.tracing import Tracing
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -54,17 +56,23 @@ def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+def create_engine(
+    url: str, *, pool_size: int = 10, echo: bool = False, tracing: Tracing | None = None
+) -> AsyncEngine:
+    """The service's engine; with `tracing`, each statement is a span."""
     async_url = make_url(async_database_url(url))
     if async_url.get_backend_name() == "sqlite":
         if async_url.database and async_url.database != ":memory:":
             Path(async_url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(async_url, echo=echo)
         event.listen(engine.sync_engine, "connect", _enable_sqlite_pragmas)
-        return engine
-    return create_async_engine(
-        async_url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
-    )
+    else:
+        engine = create_async_engine(
+            async_url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        )
+    if tracing is not None:
+        tracing.instrument_sql_engine(engine)
+    return engine
 
 
 class UTCDateTime(TypeDecorator[datetime]):
