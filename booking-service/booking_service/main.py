@@ -1,6 +1,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import httpx
 from fastapi import FastAPI
@@ -21,6 +22,10 @@ from service_kit.http import create_http_client
 from service_kit.loops import background_tasks
 from service_kit.service_auth import ServiceAuth, ServiceTokenProvider
 from service_kit.sql import create_engine, run_migrations, sql_readiness_check
+from service_kit.tracing import tracing_of
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
 
 MIGRATIONS = "booking_service:migrations"
 
@@ -35,16 +40,22 @@ def create_app(
     settings: BookingSettings | None = None,
     *,
     http_transport: httpx.AsyncBaseTransport | None = None,
+    span_exporter: "SpanExporter | None" = None,
 ) -> FastAPI:
     settings = settings or BookingSettings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings.booking_database_url, pool_size=settings.database_pool_size)
+        tracing = tracing_of(app)
+        engine = create_engine(
+            settings.booking_database_url,
+            pool_size=settings.database_pool_size,
+            tracing=tracing,
+        )
         if settings.migrate_at_startup:
             await run_migrations(engine, script_location=MIGRATIONS)
         sessions = async_sessionmaker(engine, expire_on_commit=False)
-        http_client = create_http_client(settings, transport=http_transport)
+        http_client = create_http_client(settings, transport=http_transport, tracing=tracing)
         assert settings.service_client_id is not None
         assert settings.service_client_secret is not None
         auth = ServiceAuth(
@@ -93,4 +104,5 @@ def create_app(
         lifespan=lifespan,
         routers=[bookings_router],
         openapi_tags=[{"name": "bookings", "description": "Book, list and cancel"}],
+        span_exporter=span_exporter,
     )

@@ -1,6 +1,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import httpx
 from fastapi import FastAPI
@@ -15,6 +16,10 @@ from service_kit.health import add_readiness_check
 from service_kit.http import create_http_client
 from service_kit.loops import background_tasks
 from service_kit.mongo import create_mongo_client, mongo_readiness_check
+from service_kit.tracing import tracing_of
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
 
 DESCRIPTION = """Events and their ticket availability for the event-booking platform.
 
@@ -27,13 +32,17 @@ def create_app(
     settings: EventSettings | None = None,
     *,
     http_transport: httpx.AsyncBaseTransport | None = None,
+    span_exporter: "SpanExporter | None" = None,
 ) -> FastAPI:
     settings = settings or EventSettings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        mongo = create_mongo_client(settings.mongo_url, app_name=settings.service_name)
-        http_client = create_http_client(settings, transport=http_transport)
+        tracing = tracing_of(app)
+        mongo = create_mongo_client(
+            settings.mongo_url, app_name=settings.service_name, tracing=tracing
+        )
+        http_client = create_http_client(settings, transport=http_transport, tracing=tracing)
         store = await EventStore.open(mongo, settings.event_mongo_db)
         app.state.store = store
         app.state.token_verifier = JwksVerifier.from_settings(settings, http_client)
@@ -60,4 +69,5 @@ def create_app(
             {"name": "events", "description": "The event catalogue"},
             {"name": "tickets", "description": "Reserving and releasing tickets"},
         ],
+        span_exporter=span_exporter,
     )

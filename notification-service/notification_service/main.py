@@ -1,6 +1,7 @@
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from typing import TYPE_CHECKING
 
 import httpx
 from fastapi import FastAPI
@@ -21,6 +22,10 @@ from service_kit.auth import JwksVerifier
 from service_kit.health import add_readiness_check
 from service_kit.http import create_http_client
 from service_kit.mongo import create_mongo_client, mongo_readiness_check
+from service_kit.tracing import tracing_of
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
 
 DESCRIPTION = """In-app notifications, their email, and live push for the event-booking platform.
 
@@ -57,6 +62,7 @@ def create_app(
     settings: NotificationSettings | None = None,
     *,
     http_transport: httpx.AsyncBaseTransport | None = None,
+    span_exporter: "SpanExporter | None" = None,
 ) -> FastAPI:
     settings = settings or NotificationSettings()
     redact_tokens_in_server_logs()
@@ -64,9 +70,12 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            mongo = create_mongo_client(settings.mongo_url, app_name=settings.service_name)
+            tracing = tracing_of(app)
+            mongo = create_mongo_client(
+                settings.mongo_url, app_name=settings.service_name, tracing=tracing
+            )
             stack.push_async_callback(mongo.close)
-            http_client = create_http_client(settings, transport=http_transport)
+            http_client = create_http_client(settings, transport=http_transport, tracing=tracing)
             stack.push_async_callback(http_client.aclose)
             store = await NotificationStore.open(mongo, settings.notification_mongo_db)
             app.state.token_verifier = JwksVerifier.from_settings(settings, http_client)
@@ -107,6 +116,7 @@ def create_app(
             {"name": "live", "description": "New notifications pushed over a WebSocket"},
         ],
         expose_headers=EXPOSED_HEADERS,
+        span_exporter=span_exporter,
     )
     app.add_middleware(RequestBodyLimit, max_bytes=settings.max_request_bytes)
     return app

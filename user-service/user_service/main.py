@@ -1,5 +1,6 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -8,11 +9,15 @@ from service_kit.app import create_service_app
 from service_kit.auth import StaticKeyVerifier
 from service_kit.health import add_readiness_check
 from service_kit.sql import create_engine, run_migrations, sql_readiness_check
+from service_kit.tracing import tracing_of
 from user_service import service
 from user_service.config import UserSettings
 from user_service.passwords import PasswordHasher
 from user_service.routes import auth_router, users_router
 from user_service.signing import load_signing_key
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
 
 MIGRATIONS = "user_service:migrations"
 
@@ -22,12 +27,18 @@ Sign in with **Authorize** (email as username). Every error is an RFC 9457 probl
 """
 
 
-def create_app(settings: UserSettings | None = None) -> FastAPI:
+def create_app(
+    settings: UserSettings | None = None, *, span_exporter: "SpanExporter | None" = None
+) -> FastAPI:
     settings = settings or UserSettings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings.user_database_url, pool_size=settings.database_pool_size)
+        engine = create_engine(
+            settings.user_database_url,
+            pool_size=settings.database_pool_size,
+            tracing=tracing_of(app),
+        )
         if settings.migrate_at_startup:
             await run_migrations(engine, script_location=MIGRATIONS)
         sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
@@ -69,4 +80,5 @@ def create_app(settings: UserSettings | None = None) -> FastAPI:
             {"name": "auth", "description": "Register, sign in, tokens and signing keys"},
             {"name": "users", "description": "Profiles and user administration"},
         ],
+        span_exporter=span_exporter,
     )
