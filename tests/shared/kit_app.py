@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI
+from opentelemetry.sdk.trace.export import SpanExporter
 from pydantic import BaseModel
 
 from service_kit.app import create_service_app
@@ -59,8 +60,11 @@ def create_kit_app(
     *,
     readiness: dict[str, ReadinessCheck] | None = None,
     token_verifier: TokenVerifier | None = None,
+    settings: ServiceSettings | None = None,
+    span_exporter: SpanExporter | None = None,
+    routers: tuple[APIRouter, ...] = (),
 ) -> FastAPI:
-    settings = ServiceSettings(service_name="kit-test", env="test")
+    settings = settings or ServiceSettings(service_name="kit-test", env="test")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -74,5 +78,6 @@ def create_kit_app(
         title="kit-test",
         description="kit",
         lifespan=lifespan,
-        routers=[router],
+        routers=[router, *routers],
+        span_exporter=span_exporter,
     )
