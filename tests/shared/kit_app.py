@@ -2,10 +2,9 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, FastAPI
-from opentelemetry.sdk.trace.export import SpanExporter
 from pydantic import BaseModel
 
 from service_kit.app import create_service_app
@@ -13,6 +12,9 @@ from service_kit.auth import Principal, Role, TokenVerifier, bearer_auth
 from service_kit.errors import ConflictError
 from service_kit.health import ReadinessCheck, add_readiness_check
 from service_kit.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
 
 router = APIRouter(tags=["kit"])
 
@@ -61,7 +63,7 @@ def create_kit_app(
     readiness: dict[str, ReadinessCheck] | None = None,
     token_verifier: TokenVerifier | None = None,
     settings: ServiceSettings | None = None,
-    span_exporter: SpanExporter | None = None,
+    span_exporter: "SpanExporter | None" = None,
     routers: tuple[APIRouter, ...] = (),
 ) -> FastAPI:
     settings = settings or ServiceSettings(service_name="kit-test", env="test")
