@@ -1,0 +1,95 @@
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query'
+
+import { bookingsApi } from '@/lib/api/client'
+import { countHeader, unwrap } from '@/lib/api/errors'
+import { fetchEvent } from '@/lib/api/events'
+import type { Booking, BookingStatus } from '@/lib/api/models'
+import { queryKeys } from '@/lib/api/query-keys'
+import { eventTimeZone } from '@/lib/format'
+
+export const BOOKINGS_PAGE_SIZE = 10
+
+/** The statuses a person's bookings can have; failed attempts are not bookings. */
+export type ShownStatus = Exclude<BookingStatus, 'failed'>
+
+export type BookingsFilter = { status: ShownStatus | ''; page: number }
+
+export function useBookings({ status, page }: BookingsFilter) {
+  return useQuery({
+    queryKey: [...queryKeys.bookings, 'list', { status, page }],
+    queryFn: async ({ signal }) => {
+      const query = {
+        status: status || undefined,
+        limit: BOOKINGS_PAGE_SIZE,
+        offset: (page - 1) * BOOKINGS_PAGE_SIZE,
+      }
+      const { data, response } = await unwrap(bookingsApi.GET('/bookings', { params: { query }, signal }))
+      // booking-service leaves failed attempts out unless asked; older versions did not.
+      const bookings = data.filter((booking) => booking.status !== 'failed')
+      return { bookings, total: countHeader(response, 'X-Total-Count') }
+    },
+    placeholderData: keepPreviousData,
+  })
+}
+
+export type BookTicketsInput = { tickets: number; idempotencyKey: string }
+
+export function useBookTickets(eventId: string) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: async ({ tickets, idempotencyKey }: BookTicketsInput): Promise<Booking> => {
+      const { data } = await unwrap(
+        bookingsApi.POST('/bookings', {
+          body: { event_id: eventId, tickets },
+          params: { header: { 'Idempotency-Key': idempotencyKey } },
+        }),
+      )
+      return data
+    },
+    // Win or lose, availability changed: refresh it.
+    onSettled: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.event(eventId) }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.eventLists() }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.bookings }),
+      ]),
+  })
+}
+
+export function useCancelBooking() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: async (booking: Booking): Promise<Booking> => {
+      const { data } = await unwrap(
+        bookingsApi.POST('/bookings/{booking_id}/cancel', { params: { path: { booking_id: booking.id } } }),
+      )
+      return data
+    },
+    onSuccess: (_cancelled, booking) =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.bookings }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.event(booking.event_id) }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.eventLists() }),
+      ]),
+  })
+}
+
+/** Each event's time zone, so booking dates read as at the venue (UTC until known). */
+export function useEventTimeZones(eventIds: readonly string[]): Record<string, string> {
+  const unique = [...new Set(eventIds)]
+  return useQueries({
+    queries: unique.map((eventId) => ({
+      queryKey: queryKeys.event(eventId),
+      queryFn: ({ signal }: { signal: AbortSignal }) => fetchEvent(eventId, signal),
+      staleTime: 60_000,
+      retry: false,
+    })),
+    combine: (results) =>
+      Object.fromEntries(
+        unique.map((eventId, index) => {
+          const event = results[index]?.data
+          return [eventId, event ? eventTimeZone(event) : 'UTC']
+        }),
+      ),
+  })
+}
