@@ -1,0 +1,103 @@
+import { screen, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { describe, expect, it, vi } from 'vitest'
+
+import { aBooking, anEvent } from '@/testing/builders'
+import { json, problem, stubFetch } from '@/testing/fetch-stub'
+import { renderWithApp } from '@/testing/render'
+
+import { BookTicketsPanel } from './BookTicketsPanel'
+
+const signedIn = { signedInAs: { email: 'ada@example.com' } }
+
+function bookingKeys(calls: { method: string; url: URL; headers: Headers }[]) {
+  return calls.filter((call) => call.method === 'POST' && call.url.pathname === '/bookings').map((call) => call.headers.get('Idempotency-Key'))
+}
+
+describe('BookTicketsPanel', () => {
+  it('asks a signed-out person to log in first, and brings them back', () => {
+    renderWithApp(<BookTicketsPanel event={anEvent()} />, { route: '/events/e1', path: '/events/:eventId' })
+    expect(screen.getByRole('link', { name: 'Log in to book' })).toHaveAttribute('href', '/login?next=%2Fevents%2Fe1')
+  })
+
+  it('offers 1 to the per-booking maximum, or fewer when fewer are left, with the total', async () => {
+    renderWithApp(<BookTicketsPanel event={anEvent({ available_tickets: 4, price: '12.50' })} />, signedIn)
+    const select = screen.getByLabelText('Tickets')
+    expect(within(select).getAllByRole('option').map((option) => option.textContent)).toEqual(['1', '2', '3', '4'])
+    await userEvent.setup().selectOptions(select, '3')
+    expect(screen.getByText('€37.50')).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Book 3 tickets' })).toBeEnabled()
+  })
+
+  it('caps the choice at the per-booking maximum', () => {
+    renderWithApp(<BookTicketsPanel event={anEvent({ available_tickets: 500 })} />, signedIn)
+    expect(within(screen.getByLabelText('Tickets')).getAllByRole('option')).toHaveLength(10)
+  })
+
+  it('books with an Idempotency-Key and shows the confirmation with its reference', async () => {
+    const { calls } = stubFetch(
+      { method: 'POST', path: '/bookings', reply: json(aBooking({ id: 'b-123', tickets: 2, total_price: '50.00' }), { status: 201 }) },
+      { method: 'GET', path: /^\/events\//, reply: json(anEvent()) },
+    )
+    renderWithApp(<BookTicketsPanel event={anEvent()} />, signedIn)
+    const user = userEvent.setup()
+    await user.selectOptions(screen.getByLabelText('Tickets'), '2')
+    await user.click(screen.getByRole('button', { name: 'Book 2 tickets' }))
+    expect(await screen.findByText('Booking confirmed')).toBeInTheDocument()
+    expect(screen.getByText('b-123')).toBeInTheDocument()
+    const [booking] = calls
+    expect(booking?.body).toEqual({ event_id: '65f0c0ffee0000000000a001', tickets: 2 })
+    expect(booking?.headers.get('Idempotency-Key')).toMatch(/^[0-9a-f-]{32,36}$/)
+  })
+
+  it('retries an unanswered booking with the same key, and a new booking with a new one', async () => {
+    const { calls } = stubFetch(
+      { method: 'POST', path: '/bookings', reply: problem(503, { dependency: 'event-service' }, { 'Retry-After': '5' }), times: 1 },
+      { method: 'POST', path: '/bookings', reply: json(aBooking(), { status: 201 }) },
+      { method: 'GET', path: /^\/events\//, reply: json(anEvent()) },
+    )
+    renderWithApp(<BookTicketsPanel event={anEvent()} />, signedIn)
+    const user = userEvent.setup()
+    await user.click(screen.getByRole('button', { name: 'Book 1 ticket' }))
+    expect(await screen.findByText('Booking is unavailable right now')).toBeInTheDocument()
+    expect(screen.getByText(/try again in 5 seconds/)).toBeInTheDocument()
+    await user.click(screen.getByRole('button', { name: 'Try again' }))
+    expect(await screen.findByText('Booking confirmed')).toBeInTheDocument()
+    await user.click(screen.getByRole('button', { name: 'Book 1 ticket' }))
+    await vi.waitFor(() => expect(bookingKeys(calls)).toHaveLength(3))
+    const [first, retry, next] = bookingKeys(calls)
+    expect(retry).toBe(first)
+    expect(next).not.toBe(first)
+  })
+
+  it('says how many are left when there are not enough', async () => {
+    stubFetch(
+      { method: 'POST', path: '/bookings', reply: problem(409, { reason: 'insufficient', available_tickets: 1 }) },
+      { method: 'GET', path: /^\/events\//, reply: json(anEvent()) },
+    )
+    renderWithApp(<BookTicketsPanel event={anEvent()} />, signedIn)
+    const user = userEvent.setup()
+    await user.selectOptions(screen.getByLabelText('Tickets'), '3')
+    await user.click(screen.getByRole('button', { name: 'Book 3 tickets' }))
+    expect(await screen.findByRole('alert')).toHaveTextContent('Only 1 ticket is left.')
+  })
+
+  it('says sold out when someone else got the last ticket', async () => {
+    stubFetch(
+      { method: 'POST', path: '/bookings', reply: problem(409, { reason: 'insufficient', available_tickets: 0 }) },
+      { method: 'GET', path: /^\/events\//, reply: json(anEvent()) },
+    )
+    renderWithApp(<BookTicketsPanel event={anEvent()} />, signedIn)
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Book 1 ticket' }))
+    expect(await screen.findByRole('alert')).toHaveTextContent('Sold out')
+  })
+
+  it('offers no form for a sold-out, cancelled or started event', () => {
+    const { unmount } = renderWithApp(<BookTicketsPanel event={anEvent({ available_tickets: 0 })} />, signedIn)
+    expect(screen.getByText('Sold out: no tickets are left.')).toBeInTheDocument()
+    unmount()
+    renderWithApp(<BookTicketsPanel event={anEvent({ status: 'cancelled' })} />, signedIn)
+    expect(screen.getByText('This event has been cancelled.')).toBeInTheDocument()
+    expect(screen.queryByRole('button', { name: /Book/ })).not.toBeInTheDocument()
+  })
+})
