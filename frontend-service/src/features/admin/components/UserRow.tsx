@@ -37,7 +37,11 @@ export function UserRow({ user, isSelf }: { user: User; isSelf: boolean }) {
           }}
         >
           <SelectField
-            label={`Role of ${user.email}`}
+            label={
+              <>
+                Role<span className="sr-only"> of {user.email}</span>
+              </>
+            }
             value={role}
             disabled={isSelf}
             hint={isSelf ? 'Your own role is changed by another admin.' : undefined}

@@ -1,4 +1,4 @@
-import { type FormEvent, useMemo, useState } from 'react'
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react'
 
 import { Alert } from '@/components/Alert'
 import { Button, ButtonLink } from '@/components/Button'
@@ -42,7 +42,14 @@ function serverErrors(error: unknown): { fields: EventFormErrors; message: strin
 export function EventForm({ initial, soldTickets = 0, submitLabel, busy, error, onSubmit }: EventFormProps) {
   const [values, setValues] = useState(initial)
   const [errors, setErrors] = useState<EventFormErrors>({})
+  const [attempts, setAttempts] = useState(0)
+  const form = useRef<HTMLFormElement>(null)
   const zones = useMemo(() => timeZoneOptions(), [])
+
+  // After a refused submit, take the person to the first field to fix.
+  useEffect(() => {
+    if (attempts > 0) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
+  }, [attempts, error])
   const server = serverErrors(error)
   const shown: EventFormErrors = { ...server.fields, ...errors }
 
@@ -61,16 +68,12 @@ export function EventForm({ initial, soldTickets = 0, submitLabel, busy, error, 
       startsAtChanged: values.startsAt !== initial.startsAt || values.timezone !== initial.timezone,
     })
     setErrors(found)
-    if (Object.keys(found).length > 0) {
-      const first = document.querySelector<HTMLElement>('[aria-invalid="true"]')
-      first?.focus()
-      return
-    }
-    onSubmit(values)
+    setAttempts((count) => count + 1)
+    if (Object.keys(found).length === 0) onSubmit(values)
   }
 
   return (
-    <form noValidate onSubmit={submit} className="flex flex-col gap-5 rounded-lg border border-slate-200 bg-white p-5 shadow-sm" aria-label={submitLabel}>
+    <form ref={form} noValidate onSubmit={submit} className="flex flex-col gap-5 rounded-lg border border-slate-200 bg-white p-5 shadow-sm" aria-label={submitLabel}>
       {Object.keys(errors).length > 0 && <Alert tone="error">Please correct the marked fields.</Alert>}
       {Object.keys(errors).length === 0 && server.message && <Alert tone="error">{server.message}</Alert>}
       <TextField label="Title" required maxLength={LIMITS.title} {...field('title')} />
