@@ -6,8 +6,12 @@ UV := python3 -m uv
 endif
 RUN := $(UV) run --frozen
 SERVICES := service_kit user_service event_service booking_service notification_service
+FRONTEND := frontend-service
+# Debian's Chromium drives the browser tests (Playwright cannot download its own here).
+CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: help install test lint format migrate run-user run-event run-booking run-notification mongo mail
+.PHONY: frontend-install openapi openapi-check lint-frontend test-frontend
 
 help:
 	@echo "make install   install every service, the kit and the dev tools from uv.lock"
@@ -21,6 +25,10 @@ help:
 	@echo "make run-notification notification-service on :8003 with auto-reload"
 	@echo "make mongo     a MongoDB-compatible server (SecantusDB) on :27017, data in .data/mongo"
 	@echo "make mail      an SMTP sink on :1025 keeping each message in .data/mail"
+	@echo "make frontend-install  the browser app's Node packages (npm ci; skipped when up to date)"
+	@echo "make openapi   dump the services' OpenAPI documents and regenerate the app's API types"
+	@echo "make lint-frontend  eslint, tsc --noEmit, and a check that the API types are not stale"
+	@echo "make test-frontend  Vitest, then Playwright in Chromium against the real services"
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
@@ -29,11 +37,13 @@ install:
 
 test:
 	$(RUN) pytest
+	$(MAKE) test-frontend
 
 lint:
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy $(addprefix -p ,$(SERVICES))
+	$(MAKE) lint-frontend
 
 format:
 	$(RUN) ruff check --fix .
@@ -61,3 +71,35 @@ mongo:
 
 mail:
 	$(RUN) python -m tests.harness.smtp --port 1025 --dir .data/mail
+
+frontend-install:
+	@if [ -f $(FRONTEND)/node_modules/.package-lock.json ] \
+		&& [ $(FRONTEND)/node_modules/.package-lock.json -nt $(FRONTEND)/package-lock.json ]; then \
+		echo "$(FRONTEND): node_modules is up to date"; \
+	else \
+		cd $(FRONTEND) && npm ci --no-audit --no-fund; \
+	fi
+
+openapi: frontend-install
+	$(RUN) python scripts/dump_openapi.py $(FRONTEND)/openapi
+	cd $(FRONTEND) && node scripts/generate-types.mjs
+
+# Regenerate into a temporary folder and compare: stale documents or types fail the lint.
+openapi-check: frontend-install
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT \
+		&& $(RUN) python scripts/dump_openapi.py "$$tmp/openapi" >/dev/null \
+		&& (cd $(FRONTEND) && node scripts/generate-types.mjs "$$tmp/openapi" "$$tmp/types" >/dev/null) \
+		&& if diff -ru $(FRONTEND)/openapi "$$tmp/openapi" && diff -ru $(FRONTEND)/src/lib/api/types "$$tmp/types"; then \
+			echo "$(FRONTEND): OpenAPI documents and API types are up to date"; \
+		else \
+			echo "$(FRONTEND): the committed OpenAPI documents or API types are stale; run 'make openapi' and commit them" >&2; \
+			exit 1; \
+		fi
+
+lint-frontend: frontend-install openapi-check
+	cd $(FRONTEND) && npx eslint . && npm run typecheck
+
+test-frontend: frontend-install
+	cd $(FRONTEND) && npm test
+	@test -x $(CHROMIUM) || { echo "No Chromium at $(CHROMIUM): apt-get install -y chromium, or set CHROMIUM" >&2; exit 1; }
+	cd $(FRONTEND) && CHROMIUM_PATH=$(CHROMIUM) E2E_PYTHON=$(CURDIR)/.venv/bin/python npx playwright test
