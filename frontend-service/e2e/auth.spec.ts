@@ -77,3 +77,18 @@ test('the pages work from the keyboard, with the focus in sight', async ({ page 
   const outline = await email.evaluate((element) => getComputedStyle(element).outlineStyle)
   expect(outline).toBe('solid')
 })
+
+test('on a phone, the menu opens from the header and closes on the next page', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.goto('/')
+  await expect(page.getByRole('navigation', { name: 'Main', exact: true })).toBeHidden()
+  const toggle = page.getByRole('button', { name: 'Menu' })
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false')
+  await toggle.click()
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true')
+  const menu = page.locator('#phone-menu')
+  await expect(menu.getByRole('link', { name: 'Events' })).toBeVisible()
+  await menu.getByRole('link', { name: 'Log in' }).click()
+  await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible()
+  await expect(menu).toBeHidden()
+})

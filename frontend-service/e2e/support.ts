@@ -136,13 +136,15 @@ export async function expectAccessible(page: Page, name: string) {
   expect(blocking, `serious or critical axe violations on ${name}`).toEqual([])
 }
 
-/** Full-page screenshots at desktop width and at a 390-px phone width. */
+/** Full-page screenshots at desktop width and at a 390-px phone width, where nothing may stick out sideways. */
 export async function screenshots(page: Page, name: string) {
   const viewport = page.viewportSize() ?? { width: 1280, height: 800 }
   await page.screenshot({ path: path.join(artifactsDir, 'screenshots', `${name}-desktop.png`), fullPage: true })
   await page.setViewportSize({ width: 390, height: 844 })
   await page.waitForTimeout(100)
   await page.screenshot({ path: path.join(artifactsDir, 'screenshots', `${name}-phone.png`), fullPage: true })
+  const width = await page.evaluate(() => document.documentElement.scrollWidth)
+  expect(width, `${name} is wider than a 390-px phone`).toBeLessThanOrEqual(390)
   await page.setViewportSize(viewport)
 }
 
