@@ -1,4 +1,4 @@
-import { Suspense, useState } from 'react'
+import { Suspense, useEffect, useRef, useState } from 'react'
 import { Link, NavLink, Outlet, useLocation } from 'react-router'
 
 import { Spinner } from '@/components/Spinner'
@@ -36,6 +36,14 @@ export function AppLayout() {
   const [menuOpenOn, setMenuOpenOn] = useState<string | null>(null)
   const menuOpen = menuOpenOn === location.pathname
   const items = navItems(session?.role)
+
+  // After moving to another page, screen readers and the keyboard start at its content.
+  const firstPath = useRef(location.pathname)
+  useEffect(() => {
+    if (location.pathname === firstPath.current) return
+    firstPath.current = ''
+    document.getElementById('main')?.focus({ preventScroll: true })
+  }, [location.pathname])
 
   return (
     <div className="flex min-h-screen flex-col">

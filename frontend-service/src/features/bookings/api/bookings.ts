@@ -12,13 +12,15 @@ export const BOOKINGS_PAGE_SIZE = 10
 /** The statuses a person's bookings can have; failed attempts are not bookings. */
 export type ShownStatus = Exclude<BookingStatus, 'failed'>
 
-export type BookingsFilter = { status: ShownStatus | ''; page: number }
+export type BookingsFilter = { userId: string; status: ShownStatus | ''; page: number }
 
-export function useBookings({ status, page }: BookingsFilter) {
+export function useBookings({ userId, status, page }: BookingsFilter) {
   return useQuery({
-    queryKey: [...queryKeys.bookings, 'list', { status, page }],
+    queryKey: [...queryKeys.bookings, 'list', { userId, status, page }],
     queryFn: async ({ signal }) => {
       const query = {
+        // The person's own, admins included (they would otherwise see everyone's).
+        user_id: userId,
         status: status || undefined,
         limit: BOOKINGS_PAGE_SIZE,
         offset: (page - 1) * BOOKINGS_PAGE_SIZE,

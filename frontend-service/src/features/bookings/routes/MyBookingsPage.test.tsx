@@ -10,7 +10,7 @@ import { MyBookingsPage } from './MyBookingsPage'
 
 describe('MyBookingsPage', () => {
   it('lists bookings with status, event, local date, tickets and total; failed attempts are left out', async () => {
-    stubFetch(
+    const { calls } = stubFetch(
       {
         method: 'GET',
         path: '/bookings',
@@ -32,6 +32,8 @@ describe('MyBookingsPage', () => {
     expect(await within(jazz).findByText('Wed 15 Jul 2099, 19:30 CEST')).toBeInTheDocument()
     expect(screen.getByRole('article', { name: 'Booking for Old Show' })).toBeInTheDocument()
     expect(screen.queryByText('Never Was')).not.toBeInTheDocument()
+    // The person's own bookings, even for an admin.
+    expect(calls[0]?.url.searchParams.get('user_id')).toBe('6f1c1c2e-0000-4000-8000-000000000001')
   })
 
   it('cancels only after the person confirms', async () => {

@@ -10,6 +10,7 @@ import { PageHeading } from '@/components/PageHeading'
 import { Pagination } from '@/components/Pagination'
 import { Spinner } from '@/components/Spinner'
 import type { Booking } from '@/lib/api/models'
+import { useSession } from '@/lib/auth/use-session'
 
 import { BOOKINGS_PAGE_SIZE, type ShownStatus, useBookings, useEventTimeZones } from '../api/bookings'
 import { BookingCard } from '../components/BookingCard'
@@ -26,7 +27,8 @@ export function MyBookingsPage() {
   const [params, setParams] = useSearchParams()
   const status = (STATUSES.find((option) => option.value === params.get('status'))?.value ?? '') as ShownStatus | ''
   const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1)
-  const bookings = useBookings({ status, page })
+  const session = useSession()
+  const bookings = useBookings({ userId: session?.userId ?? '', status, page })
   const zones = useEventTimeZones(bookings.data?.bookings.map((booking) => booking.event_id) ?? [])
   const [cancelling, setCancelling] = useState<Booking | null>(null)
   const [cancelled, setCancelled] = useState<Booking | null>(null)
