@@ -12,7 +12,8 @@ export type Event = EventComponents['schemas']['EventPublic'] & { timezone?: str
 export type EventCategory = EventComponents['schemas']['EventCategory']
 export type EventCreate = EventComponents['schemas']['EventCreate']
 export type EventUpdate = EventComponents['schemas']['EventUpdate']
-export type Booking = BookingComponents['schemas']['BookingPublic']
+/** A booking; `event_timezone` as for `Event.timezone` (older booking-services do not send it). */
+export type Booking = BookingComponents['schemas']['BookingPublic'] & { event_timezone?: string | null }
 export type BookingStatus = Booking['status']
 export type Notification = NotificationComponents['schemas']['NotificationPublic']
 export type User = UserComponents['schemas']['UserPublic']

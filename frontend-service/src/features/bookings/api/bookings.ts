@@ -27,7 +27,7 @@ export function useBookings({ userId, status, page }: BookingsFilter) {
       }
       const { data, response } = await unwrap(bookingsApi.GET('/bookings', { params: { query }, signal }))
       // booking-service leaves failed attempts out unless asked; older versions did not.
-      const bookings = data.filter((booking) => booking.status !== 'failed')
+      const bookings: Booking[] = data.filter((booking) => booking.status !== 'failed')
       return { bookings, total: countHeader(response, 'X-Total-Count') }
     },
     placeholderData: keepPreviousData,

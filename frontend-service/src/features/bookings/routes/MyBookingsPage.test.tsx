@@ -36,6 +36,17 @@ describe('MyBookingsPage', () => {
     expect(calls[0]?.url.searchParams.get('user_id')).toBe('6f1c1c2e-0000-4000-8000-000000000001')
   })
 
+  it('uses the time zone a booking carries, without asking event-service', async () => {
+    const { calls } = stubFetch({
+      method: 'GET',
+      path: '/bookings',
+      reply: json([aBooking({ event_title: 'Tokyo Jazz', event_timezone: 'Asia/Tokyo' })]),
+    })
+    renderWithApp(<MyBookingsPage />, { signedInAs: {} })
+    expect(await screen.findByText('Thu 16 Jul 2099, 02:30 GMT+9')).toBeInTheDocument()
+    expect(calls.map((call) => call.url.pathname)).toEqual(['/bookings'])
+  })
+
   it('cancels only after the person confirms', async () => {
     const { calls } = stubFetch(
       { method: 'GET', path: '/bookings', reply: json([aBooking({ id: 'b1', event_title: 'Jazz Night' })]) },
