@@ -136,6 +136,11 @@ export interface components {
             event_title: string | null;
             /** Event Starts At */
             event_starts_at: string | null;
+            /**
+             * Event Timezone
+             * @description The event's IANA time zone: how people at the venue read `event_starts_at`.
+             */
+            event_timezone: string | null;
             /** Unit Price */
             unit_price: string | null;
             /** Currency */
@@ -256,7 +261,18 @@ export interface operations {
                     "application/json": components["schemas"]["BookingPublic"][];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -265,8 +281,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -274,9 +290,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Tokens cannot be verified: user-service's signing keys are unavailable */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -310,21 +328,36 @@ export interface operations {
                     "application/json": components["schemas"]["BookingPublic"];
                 };
             };
+            /** @description No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unknown user or event */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Not enough tickets, or the event is cancelled or started */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -333,15 +366,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A service this depends on is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -349,9 +375,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description A service this depends on is unavailable. Tokens cannot be verified: user-service's signing keys are unavailable. */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -380,7 +408,18 @@ export interface operations {
                     "application/json": components["schemas"]["BookingPublic"];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -389,8 +428,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -398,9 +437,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Tokens cannot be verified: user-service's signing keys are unavailable */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -429,7 +470,18 @@ export interface operations {
                     "application/json": components["schemas"]["BookingPublic"];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -438,8 +490,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -447,9 +499,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Tokens cannot be verified: user-service's signing keys are unavailable */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -476,26 +530,8 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -523,8 +559,8 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
-            422: {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -534,22 +570,6 @@ export interface operations {
             };
             /** @description A dependency is unreachable; `checks` says which */
             503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
                 headers: {
                     [name: string]: unknown;
                 };

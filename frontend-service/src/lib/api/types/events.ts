@@ -150,6 +150,12 @@ export interface components {
             starts_at: string;
             /** Ends At */
             ends_at?: string | null;
+            /**
+             * Timezone
+             * @description IANA time zone of the venue, e.g. `Europe/Brussels`: how people there read `starts_at` (which is stored and returned in UTC).
+             * @default UTC
+             */
+            timezone: string;
             /** Total Tickets */
             total_tickets: number;
             /**
@@ -185,6 +191,11 @@ export interface components {
             starts_at: string;
             /** Ends At */
             ends_at: string | null;
+            /**
+             * Timezone
+             * @description IANA time zone of the venue; `UTC` when none was given.
+             */
+            timezone: string;
             /** Total Tickets */
             total_tickets: number;
             /** Available Tickets */
@@ -227,6 +238,8 @@ export interface components {
             starts_at?: string | null;
             /** Ends At */
             ends_at?: string | null;
+            /** Timezone */
+            timezone?: string | null;
             /** Total Tickets */
             total_tickets?: number | null;
             /** Price */
@@ -347,7 +360,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventPublic"][];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -356,17 +369,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -398,7 +402,27 @@ export interface operations {
                     "application/json": components["schemas"]["EventPublic"];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only for the roles: admin, organizer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -407,8 +431,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -416,9 +440,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Tokens cannot be verified: user-service's signing keys are unavailable */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -447,7 +473,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventPublic"];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -456,17 +482,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -500,7 +517,18 @@ export interface operations {
                     "application/json": components["schemas"]["EventPublic"];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -509,8 +537,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -518,9 +546,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Tokens cannot be verified: user-service's signing keys are unavailable */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -549,7 +579,18 @@ export interface operations {
                     "application/json": components["schemas"]["EventPublic"];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -558,8 +599,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -567,9 +608,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Tokens cannot be verified: user-service's signing keys are unavailable */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -602,7 +645,27 @@ export interface operations {
                     "application/json": components["schemas"]["EventPublic"];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only for the roles: admin, service */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -611,8 +674,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -620,9 +683,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Tokens cannot be verified: user-service's signing keys are unavailable */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -649,26 +714,8 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -696,8 +743,8 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
-            422: {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -707,22 +754,6 @@ export interface operations {
             };
             /** @description A dependency is unreachable; `checks` says which */
             503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
                 headers: {
                     [name: string]: unknown;
                 };

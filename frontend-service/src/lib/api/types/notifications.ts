@@ -13,7 +13,7 @@ export interface paths {
         put?: never;
         /**
          * Store a notification and queue its email (services and admins)
-         * @description Answers once the notification is stored; the email is sent in the background. A repeat with a `dedupe_key` already used for this user returns the stored notification with 200 and sends nothing again.
+         * @description Answers once the notification is stored; the email is sent in the background. `kind` decides the shape: `generic` carries the caller's `subject` and `body`; `booking_confirmed`, `booking_cancelled` and `event_updated` carry only facts in `data` (`BookingFacts`, `EventFacts`), and this service writes the subject, the in-app body and the email, with dates in the event's time zone. A repeat with a `dedupe_key` already used for this user returns the stored notification with 200 and sends nothing again.
          */
         post: operations["notifications-create_notification"];
         delete?: never;
@@ -115,10 +115,170 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * BookingCancelledNotificationCreate
+         * @description A booking was cancelled; subject and body come from notification-service's templates.
+         */
+        BookingCancelledNotificationCreate: {
+            /**
+             * User Email
+             * Format: email
+             */
+            user_email: string;
+            /**
+             * Dedupe Key
+             * @description A repeat with the same key for the same user changes nothing.
+             */
+            dedupe_key?: string | null;
+            /**
+             * Send Email
+             * @default true
+             */
+            send_email: boolean;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "booking_cancelled";
+            data: components["schemas"]["BookingFacts"];
+        };
+        /**
+         * BookingConfirmedNotificationCreate
+         * @description A booking was confirmed; subject and body come from notification-service's templates.
+         */
+        BookingConfirmedNotificationCreate: {
+            /**
+             * User Email
+             * Format: email
+             */
+            user_email: string;
+            /**
+             * Dedupe Key
+             * @description A repeat with the same key for the same user changes nothing.
+             */
+            dedupe_key?: string | null;
+            /**
+             * Send Email
+             * @default true
+             */
+            send_email: boolean;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "booking_confirmed";
+            data: components["schemas"]["BookingFacts"];
+        };
+        /**
+         * BookingFacts
+         * @description What happened to a booking, as facts: notification-service writes the words.
+         */
+        BookingFacts: {
+            /**
+             * Booking Id
+             * @description The booking reference.
+             */
+            booking_id: string;
+            /** Event Id */
+            event_id: string;
+            /** Event Title */
+            event_title: string;
+            /**
+             * Starts At
+             * Format: date-time
+             * @description ISO 8601 with an offset (any).
+             */
+            starts_at: string;
+            /**
+             * Timezone
+             * @description The event's IANA time zone: dates are shown in it.
+             * @default UTC
+             */
+            timezone: string;
+            /**
+             * Venue
+             * @description Absent only for bookings made before venues were recorded.
+             */
+            venue?: string | null;
+            /** City */
+            city?: string | null;
+            /** Tickets */
+            tickets: number;
+            /**
+             * Unit Price
+             * @description Two decimal places, e.g. `45.00`.
+             */
+            unit_price: number | string;
+            /**
+             * Total Price
+             * @description Two decimal places, e.g. `45.00`.
+             */
+            total_price: number | string;
+            /**
+             * Currency
+             * @description ISO 4217 code, e.g. EUR.
+             */
+            currency: string;
+        };
+        /**
          * EmailStatus
          * @enum {string}
          */
         EmailStatus: "queued" | "sent" | "failed" | "disabled";
+        /**
+         * EventFacts
+         * @description What an event is now, after it changed; `booking_id` when the notice is about one.
+         */
+        EventFacts: {
+            /** Event Id */
+            event_id: string;
+            /** Event Title */
+            event_title: string;
+            /**
+             * Starts At
+             * Format: date-time
+             * @description ISO 8601 with an offset (any).
+             */
+            starts_at: string;
+            /**
+             * Timezone
+             * @description The event's IANA time zone: dates are shown in it.
+             * @default UTC
+             */
+            timezone: string;
+            /** Venue */
+            venue?: string | null;
+            /** City */
+            city?: string | null;
+            /** Booking Id */
+            booking_id?: string | null;
+        };
+        /**
+         * EventUpdatedNotificationCreate
+         * @description An event changed; subject and body come from notification-service's templates.
+         */
+        EventUpdatedNotificationCreate: {
+            /**
+             * User Email
+             * Format: email
+             */
+            user_email: string;
+            /**
+             * Dedupe Key
+             * @description A repeat with the same key for the same user changes nothing.
+             */
+            dedupe_key?: string | null;
+            /**
+             * Send Email
+             * @default true
+             */
+            send_email: boolean;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "event_updated";
+            data: components["schemas"]["EventFacts"];
+        };
         /** FieldError */
         FieldError: {
             /**
@@ -134,27 +294,16 @@ export interface components {
              */
             type: string;
         };
-        /** Health */
-        Health: {
-            /** Status */
-            status: string;
-        };
-        /** NotificationCreate */
-        NotificationCreate: {
+        /**
+         * GenericNotificationCreate
+         * @description A notification in the caller's own words.
+         */
+        GenericNotificationCreate: {
             /**
              * User Email
              * Format: email
              */
             user_email: string;
-            kind: components["schemas"]["NotificationKind"];
-            /** Subject */
-            subject: string;
-            /**
-             * Body
-             * @description Plain text.
-             */
-            body: string;
-            data?: components["schemas"]["NotificationData"] | null;
             /**
              * Dedupe Key
              * @description A repeat with the same key for the same user changes nothing.
@@ -165,41 +314,29 @@ export interface components {
              * @default true
              */
             send_email: boolean;
-        };
-        /**
-         * NotificationData
-         * @description Small JSON about what happened. The booking fields shape the email; others pass through.
-         */
-        NotificationData: {
-            /** Booking Id */
-            booking_id?: string | null;
-            /** Event Id */
-            event_id?: string | null;
-            /** Event Title */
-            event_title?: string | null;
             /**
-             * Starts At
-             * @description ISO 8601 with offset, or local time with `timezone`.
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
              */
-            starts_at?: string | null;
+            kind: "generic";
+            /** Subject */
+            subject: string;
             /**
-             * Timezone
-             * @description The event's IANA time zone.
+             * Body
+             * @description Plain text.
              */
-            timezone?: string | null;
-            /** Venue */
-            venue?: string | null;
-            /** City */
-            city?: string | null;
-            /** Tickets */
-            tickets?: number | null;
-            /** Total Price */
-            total_price?: number | string | null;
-            /** Currency */
-            currency?: string | null;
-        } & {
-            [key: string]: unknown;
+            body: string;
+            /** Data */
+            data?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            } | null;
         };
+        /** Health */
+        Health: {
+            /** Status */
+            status: string;
+        };
+        JsonValue: unknown;
         /**
          * NotificationKind
          * @enum {string}
@@ -303,7 +440,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NotificationCreate"];
+                "application/json": components["schemas"]["GenericNotificationCreate"] | components["schemas"]["BookingConfirmedNotificationCreate"] | components["schemas"]["BookingCancelledNotificationCreate"] | components["schemas"]["EventUpdatedNotificationCreate"];
             };
         };
         responses: {
@@ -325,14 +462,36 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationPublic"];
                 };
             };
-            /** @description The request body is too large */
+            /** @description No valid bearer token. No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only services and admins may store notifications. Only for the roles: admin, service. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than `MAX_REQUEST_BYTES` */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description Invalid notification: `errors` lists the offending fields */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -341,8 +500,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -350,9 +509,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Tokens cannot be verified: user-service's signing keys are unavailable */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -386,7 +547,27 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationPublic"][];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description No valid bearer token. No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only the user (the token's email) or an admin may read them */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid email or query parameter */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -395,8 +576,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -404,9 +585,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Tokens cannot be verified: user-service's signing keys are unavailable */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -436,14 +619,36 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationPublic"];
                 };
             };
+            /** @description No valid bearer token. No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only its recipient or an admin may mark it read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No notification has this id */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description The id is not 24 hex digits */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -452,8 +657,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -461,9 +666,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Tokens cannot be verified: user-service's signing keys are unavailable */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -493,7 +700,27 @@ export interface operations {
                     "application/json": components["schemas"]["ReadAllResult"];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description No valid bearer token. No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only the user (the token's email) or an admin may mark them read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid email */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -502,8 +729,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -511,9 +738,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Tokens cannot be verified: user-service's signing keys are unavailable */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -540,26 +769,8 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -587,8 +798,8 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
-            422: {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -598,22 +809,6 @@ export interface operations {
             };
             /** @description A dependency is unreachable; `checks` says which */
             503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
                 headers: {
                     [name: string]: unknown;
                 };

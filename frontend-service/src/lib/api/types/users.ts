@@ -366,9 +366,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -377,17 +379,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -432,14 +425,25 @@ export interface operations {
                     "application/json": components["schemas"]["Token"];
                 };
             };
+            /** @description The body is not JSON, or not a form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Incorrect email or password */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description `email` or `password` is missing or invalid */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -451,21 +455,16 @@ export interface operations {
             /** @description Too many failed attempts; see `Retry-After` */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
-                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -502,16 +501,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Unknown client or wrong secret */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -520,17 +523,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -558,26 +552,8 @@ export interface operations {
                     "application/json": components["schemas"]["Jwks"];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -605,8 +581,19 @@ export interface operations {
                     "application/json": components["schemas"]["UserPublic"];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
-            422: {
+            /** @description The account behind the token no longer exists. No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service tokens have no user profile */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -614,17 +601,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -656,14 +634,27 @@ export interface operations {
                     "application/json": components["schemas"]["UserPublic"];
                 };
             };
-            /** @description The current password is incorrect */
+            /** @description The account behind the token no longer exists. No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The current password is incorrect. Service tokens have no user profile. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -672,17 +663,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -715,7 +697,27 @@ export interface operations {
                     "application/json": components["schemas"]["UserPublic"][];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only for the roles: admin, service */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -724,17 +726,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -764,7 +757,36 @@ export interface operations {
                     "application/json": components["schemas"]["UserPublic"];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Users may only read their own profile */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No user has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -773,17 +795,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -817,14 +830,45 @@ export interface operations {
                     "application/json": components["schemas"]["UserPublic"];
                 };
             };
+            /** @description No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only for the roles: admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No user has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Admins cannot change their own role */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
-            /** @description Validation error: `errors` lists the offending fields */
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -833,17 +877,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -871,26 +906,8 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -918,8 +935,8 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description Validation error: `errors` lists the offending fields */
-            422: {
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -929,22 +946,6 @@ export interface operations {
             };
             /** @description A dependency is unreachable; `checks` says which */
             503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Client error (RFC 9457 problem details) */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Server error (RFC 9457 problem details) */
-            "5XX": {
                 headers: {
                     [name: string]: unknown;
                 };
