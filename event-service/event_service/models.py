@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from bson import Decimal128, ObjectId
@@ -24,10 +25,30 @@ logger = logging.getLogger(__name__)
 
 Document = dict[str, Any]
 
-# Ledger entry states.
-PENDING, APPLIED, REJECTED, ABORTED = "pending", "applied", "rejected", "aborted"
-RESERVE, RELEASE = "reserve", "release"
 TEXT_INDEX_UNSUPPORTED = 67
+
+
+class LedgerState(StrEnum):
+    """Where a ledger entry stands (see `service/inventory.py` for the transitions)."""
+
+    PENDING = "pending"
+    APPLIED = "applied"
+    REJECTED = "rejected"
+    ABORTED = "aborted"
+
+
+class TicketDirection(StrEnum):
+    RESERVE = "reserve"
+    RELEASE = "release"
+
+    @classmethod
+    def of(cls, delta: int) -> "TicketDirection":
+        """A negative delta reserves tickets, a positive one releases them."""
+        return cls.RESERVE if delta < 0 else cls.RELEASE
+
+    def counter_step(self, quantity: int) -> int:
+        """How an applied entry of `quantity` tickets moves `available_tickets`."""
+        return -quantity if self is TicketDirection.RESERVE else quantity
 
 
 @dataclass(frozen=True)

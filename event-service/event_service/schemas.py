@@ -2,7 +2,7 @@ import zoneinfo
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
@@ -183,7 +183,3 @@ class TicketChange(BaseModel):
         if self.delta == 0:
             raise ValueError("delta must not be 0")
         return self
-
-    @property
-    def direction(self) -> Literal["reserve", "release"]:
-        return "reserve" if self.delta < 0 else "release"

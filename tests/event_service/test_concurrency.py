@@ -7,7 +7,7 @@ from collections import Counter
 import httpx
 from fastapi import FastAPI
 
-from event_service.models import EventStore
+from event_service.models import EventStore, LedgerState
 from tests.utils.asgi import running_client
 from tests.utils.events import assert_accounting_holds, change_tickets, create_event
 from tests.utils.users import TestUser
@@ -32,7 +32,9 @@ async def test_500_concurrent_single_reservations_sell_exactly_100(
     final = await assert_accounting_holds(event_store, event["id"])
     assert final["available_tickets"] == 0
     assert (
-        await event_store.ledger.count_documents({"event_id": final["_id"], "state": "applied"})
+        await event_store.ledger.count_documents(
+            {"event_id": final["_id"], "state": LedgerState.APPLIED}
+        )
         == 100
     )
 

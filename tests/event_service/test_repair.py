@@ -8,7 +8,7 @@ import httpx
 from bson import ObjectId
 from pymongo import ReturnDocument
 
-from event_service.models import ABORTED, APPLIED, PENDING, REJECTED, EventStore
+from event_service.models import EventStore, LedgerState, TicketDirection
 from event_service.service.inventory import settle
 from event_service.service.repair import repair_ticket_ledger
 from service_kit.clock import utcnow_ms
@@ -26,7 +26,7 @@ async def _interrupted_entry(
     quantity: int,
     *,
     counter_moved: bool,
-    state: str = PENDING,
+    state: LedgerState = LedgerState.PENDING,
 ) -> dict[str, Any]:
     """What a process leaves behind when it dies after step 1 (or step 2) of a reservation."""
     long_ago = utcnow_ms() - timedelta(minutes=5)
@@ -34,7 +34,7 @@ async def _interrupted_entry(
         "_id": ObjectId(),
         "event_id": ObjectId(event_id),
         "reference": reference,
-        "direction": "reserve",
+        "direction": TicketDirection.RESERVE,
         "quantity": quantity,
         "state": state,
         "attempt": ObjectId(),
@@ -78,7 +78,9 @@ async def test_crash_before_counter_aborts_and_a_retry_applies_once(
 
     assert report.aborted >= 1
     assert retry.json()["available_tickets"] == 8
-    assert (await event_store.ledger.find_one({"_id": entry["_id"]}) or {})["state"] == APPLIED
+    assert (await event_store.ledger.find_one({"_id": entry["_id"]}) or {})[
+        "state"
+    ] == LedgerState.APPLIED
     await assert_accounting_holds(event_store, event["id"])
 
 
@@ -91,7 +93,9 @@ async def test_crash_after_counter_completes_the_reservation(
     report = await repair_ticket_ledger(store=event_store, grace=GRACE)
 
     assert report.completed >= 1
-    assert (await event_store.ledger.find_one({"_id": entry["_id"]}) or {})["state"] == APPLIED
+    assert (await event_store.ledger.find_one({"_id": entry["_id"]}) or {})[
+        "state"
+    ] == LedgerState.APPLIED
     final = await assert_accounting_holds(event_store, event["id"])
     assert final["available_tickets"] == 7
 
@@ -101,7 +105,7 @@ async def test_crash_after_settling_only_cleans_the_marker(
 ) -> None:
     event = await _event(events_client, organizer)
     await _interrupted_entry(
-        event_store, event["id"], "crash-3", 1, counter_moved=True, state=APPLIED
+        event_store, event["id"], "crash-3", 1, counter_moved=True, state=LedgerState.APPLIED
     )
 
     report = await repair_ticket_ledger(store=event_store, grace=GRACE)
@@ -115,13 +119,15 @@ async def test_change_that_landed_after_being_declared_interrupted_stands(
 ) -> None:
     event = await _event(events_client, organizer)
     entry = await _interrupted_entry(
-        event_store, event["id"], "crash-4", 4, counter_moved=True, state=ABORTED
+        event_store, event["id"], "crash-4", 4, counter_moved=True, state=LedgerState.ABORTED
     )
 
     report = await repair_ticket_ledger(store=event_store, grace=GRACE)
 
     assert report.completed >= 1
-    assert (await event_store.ledger.find_one({"_id": entry["_id"]}) or {})["state"] == APPLIED
+    assert (await event_store.ledger.find_one({"_id": entry["_id"]}) or {})[
+        "state"
+    ] == LedgerState.APPLIED
     assert (await assert_accounting_holds(event_store, event["id"]))["available_tickets"] == 6
 
 
@@ -130,14 +136,14 @@ async def test_attempt_superseded_by_a_retry_is_undone(
 ) -> None:
     event = await _event(events_client, organizer)
     entry = await _interrupted_entry(
-        event_store, event["id"], "crash-5", 4, counter_moved=True, state=ABORTED
+        event_store, event["id"], "crash-5", 4, counter_moved=True, state=LedgerState.ABORTED
     )
     await event_store.ledger.update_one(
         {"_id": entry["_id"]},
         {
             "$set": {
                 "attempt": ObjectId(),
-                "state": REJECTED,
+                "state": LedgerState.REJECTED,
                 "reason": "insufficient",
                 "detail": "x",
             }
@@ -163,9 +169,9 @@ async def test_late_release_after_abort_never_drives_availability_negative(
         "_id": ObjectId(),
         "event_id": ObjectId(event["id"]),
         "reference": "late-r",
-        "direction": "release",
+        "direction": TicketDirection.RELEASE,
         "quantity": 2,
-        "state": PENDING,
+        "state": LedgerState.PENDING,
         "attempt": ObjectId(),
         "attempt_at": long_ago,
         "created_at": long_ago,
@@ -199,7 +205,9 @@ async def test_recent_pending_change_is_left_to_its_process(
 
     await repair_ticket_ledger(store=event_store, grace=GRACE)
 
-    assert (await event_store.ledger.find_one({"_id": entry["_id"]}) or {})["state"] == PENDING
+    assert (await event_store.ledger.find_one({"_id": entry["_id"]}) or {})[
+        "state"
+    ] == LedgerState.PENDING
     stored = await event_store.events.find_one({"_id": ObjectId(event["id"])})
     assert stored is not None
     assert stored["pending_ops"] == [{"entry": entry["_id"], "attempt": entry["attempt"]}]
@@ -214,7 +222,7 @@ async def test_two_replicas_repairing_at_once_settle_each_change_once(
     for index in range(3):
         await _interrupted_entry(event_store, event["id"], f"both-{index}", 1, counter_moved=True)
     await _interrupted_entry(
-        event_store, event["id"], "both-aborted", 2, counter_moved=True, state=ABORTED
+        event_store, event["id"], "both-aborted", 2, counter_moved=True, state=LedgerState.ABORTED
     )
     await _interrupted_entry(event_store, event["id"], "both-never", 2, counter_moved=False)
 

@@ -6,7 +6,7 @@ from typing import Any
 import httpx
 from bson import ObjectId
 
-from event_service.models import APPLIED, EventStore
+from event_service.models import EventStore, LedgerState, TicketDirection
 
 
 def event_body(**overrides: Any) -> dict[str, Any]:
@@ -49,8 +49,10 @@ async def change_tickets(
 async def outstanding_reserved(store: EventStore, event_id: str) -> int:
     """Applied reservations minus applied releases, summed from the ledger."""
     total = 0
-    async for entry in store.ledger.find({"event_id": ObjectId(event_id), "state": APPLIED}):
-        total += entry["quantity"] if entry["direction"] == "reserve" else -entry["quantity"]
+    applied = {"event_id": ObjectId(event_id), "state": LedgerState.APPLIED}
+    async for entry in store.ledger.find(applied):
+        reserved = entry["direction"] == TicketDirection.RESERVE
+        total += entry["quantity"] if reserved else -entry["quantity"]
     return total
 
 

@@ -7,19 +7,15 @@ from typing import Any
 from bson import ObjectId
 from pymongo import ASCENDING, ReturnDocument
 
+from event_service.errors import EventNotFoundError
 from event_service.models import Document, EventStore, parse_object_id, stored_value
 from event_service.schemas import EventCreate, EventQuery, EventStatus, EventUpdate
 from service_kit.auth import Principal, Role
 from service_kit.clock import utcnow_ms
-from service_kit.errors import ConflictError, ForbiddenError, NotFoundError, UnprocessableError
+from service_kit.errors import ConflictError, ForbiddenError, UnprocessableError
 
 # Concurrent edits of total_tickets retry on a fresh read this many times.
 _TOTAL_UPDATE_ATTEMPTS = 5
-_SEARCHED_FIELDS = ("title", "description", "venue")
-
-
-class EventNotFoundError(NotFoundError):
-    slug = "event-not-found"
 
 
 async def create_event(
@@ -32,7 +28,7 @@ async def create_event(
         **{key: stored_value(value) for key, value in event_in.model_dump().items()},
         "available_tickets": event_in.total_tickets,
         "organizer_id": organizer.subject,
-        "status": EventStatus.SCHEDULED.value,
+        "status": EventStatus.SCHEDULED,
         "created_at": now,
         "updated_at": now,
         "pending_ops": [],
@@ -46,7 +42,7 @@ async def get_event(*, store: EventStore, event_id: str) -> Document:
     object_id = parse_object_id(event_id)
     document = await store.events.find_one({"_id": object_id}) if object_id else None
     if document is None:
-        raise EventNotFoundError(f"No event with id {event_id}.")
+        raise EventNotFoundError.for_id(event_id)
     return document
 
 
@@ -76,7 +72,7 @@ def _search_filter(store: EventStore, q: str) -> Document:
 
 
 def _listing_filter(store: EventStore, query: EventQuery) -> Document:
-    conditions: list[Document] = [{"status": query.status.value}]
+    conditions: list[Document] = [{"status": query.status}]
     starts: dict[str, datetime] = {}
     lower_bounds = [bound for bound in (query.starts_after,) if bound is not None]
     if not query.include_past:
@@ -88,7 +84,7 @@ def _listing_filter(store: EventStore, query: EventQuery) -> Document:
     if starts:
         conditions.append({"starts_at": starts})
     if query.category is not None:
-        conditions.append({"category": query.category.value})
+        conditions.append({"category": query.category})
     if query.city is not None:
         conditions.append({"city": {"$regex": f"^{re.escape(query.city)}$", "$options": "i"}})
     if query.organizer_id is not None:
@@ -148,7 +144,7 @@ async def update_event(
             {"_id": document["_id"]}, {"$set": changes}, return_document=ReturnDocument.AFTER
         )
         if updated is None:
-            raise EventNotFoundError(f"No event with id {event_id}.")
+            raise EventNotFoundError.for_id(event_id)
         return updated
     return await _resize(
         store=store, event_id=document["_id"], total=update.total_tickets, changes=changes
@@ -162,7 +158,7 @@ async def _resize(
     for _ in range(_TOTAL_UPDATE_ATTEMPTS):
         current = await store.events.find_one({"_id": event_id})
         if current is None:
-            raise EventNotFoundError(f"No event with id {event_id}.")
+            raise EventNotFoundError.for_id(event_id)
         difference = total - current["total_tickets"]
         sold = current["total_tickets"] - current["available_tickets"]
         if current["available_tickets"] + difference < 0:
@@ -194,9 +190,9 @@ async def cancel_event(*, store: EventStore, event_id: str, principal: Principal
         return document
     updated = await store.events.find_one_and_update(
         {"_id": document["_id"]},
-        {"$set": {"status": EventStatus.CANCELLED.value, "updated_at": utcnow_ms()}},
+        {"$set": {"status": EventStatus.CANCELLED, "updated_at": utcnow_ms()}},
         return_document=ReturnDocument.AFTER,
     )
     if updated is None:
-        raise EventNotFoundError(f"No event with id {event_id}.")
+        raise EventNotFoundError.for_id(event_id)
     return updated

@@ -28,19 +28,15 @@ from bson import ObjectId
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from event_service.models import (
-    ABORTED,
-    APPLIED,
-    PENDING,
-    REJECTED,
-    RELEASE,
-    RESERVE,
-    Document,
-    EventStore,
-    parse_object_id,
+from event_service.errors import (
+    ChangeInProgressError,
+    EventNotFoundError,
+    ReferenceConflictError,
+    RefusalReason,
+    TicketConflictError,
 )
+from event_service.models import Document, EventStore, LedgerState, TicketDirection, parse_object_id
 from event_service.schemas import EventStatus, TicketChange
-from event_service.service.catalogue import EventNotFoundError
 from service_kit.clock import utcnow_ms
 from service_kit.errors import ConflictError
 
@@ -49,35 +45,16 @@ REPLAY_WAIT_SECONDS = 3.0
 REPLAY_POLL_SECONDS = 0.02
 
 
-class TicketConflictError(ConflictError):
-    slug = "tickets-unavailable"
-
-
-class ReferenceConflictError(ConflictError):
-    slug = "reference-conflict"
-
-
-class ChangeInProgressError(ConflictError):
-    slug = "change-in-progress"
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail, headers={"Retry-After": "1"}, reason="in-progress")
-
-
 @dataclass(frozen=True)
 class Rejection:
-    reason: str
+    reason: RefusalReason
     detail: str
 
     def error(self, event: Document | None) -> ConflictError:
         available = event["available_tickets"] if event else None
-        cls = TicketConflictError if self.reason != "reference" else ReferenceConflictError
-        return cls(self.detail, reason=self.reason, available_tickets=available)
-
-
-def counter_step(direction: str, quantity: int) -> int:
-    """How an applied entry moved `available_tickets`."""
-    return -quantity if direction == RESERVE else quantity
+        if self.reason == RefusalReason.REFERENCE:
+            return ReferenceConflictError(self.detail, available_tickets=available)
+        return TicketConflictError(self.detail, reason=self.reason, available_tickets=available)
 
 
 def _key(entry: Document) -> Document:
@@ -89,13 +66,13 @@ async def change_tickets(*, store: EventStore, event_id: str, change: TicketChan
     # The event is not read first: step 2 finds out whether it exists, saving a round trip.
     object_id = parse_object_id(event_id)
     if object_id is None:
-        raise EventNotFoundError(f"No event with id {event_id}.")
+        raise EventNotFoundError.for_id(event_id)
     return await _start(
         store=store,
         request={
             "event_id": object_id,
             "reference": change.reference,
-            "direction": change.direction,
+            "direction": TicketDirection.of(change.delta),
             "quantity": abs(change.delta),
         },
     )
@@ -106,7 +83,7 @@ async def _start(*, store: EventStore, request: Document) -> Document:
     entry = {
         **request,
         "_id": ObjectId(),
-        "state": PENDING,
+        "state": LedgerState.PENDING,
         "attempt": ObjectId(),
         "attempt_at": now,
         "created_at": now,
@@ -128,17 +105,17 @@ async def _replay(*, store: EventStore, request: Document) -> Document:
             return await _start(store=store, request=request)
         if first["quantity"] != request["quantity"]:
             raise Rejection(
-                "reference",
+                RefusalReason.REFERENCE,
                 f"Reference {request['reference']!r} was already used to "
                 f"{request['direction']} {first['quantity']} tickets.",
             ).error(await store.events.find_one({"_id": request["event_id"]}))
-        if first["state"] == APPLIED:
+        if first["state"] == LedgerState.APPLIED:
             return await _current(store, request["event_id"])
-        if first["state"] == REJECTED:
-            raise Rejection(first["reason"], first["detail"]).error(
+        if first["state"] == LedgerState.REJECTED:
+            raise Rejection(RefusalReason(first["reason"]), first["detail"]).error(
                 await store.events.find_one({"_id": request["event_id"]})
             )
-        if first["state"] == ABORTED:
+        if first["state"] == LedgerState.ABORTED:
             revived = await _take_over(store, first)
             if revived is not None:
                 return await _apply(store=store, entry=revived)
@@ -154,8 +131,15 @@ async def _take_over(store: EventStore, entry: Document) -> Document | None:
     """Hold an interrupted (aborted) entry with a new attempt; None if another caller won."""
     now = utcnow_ms()
     taken: Document | None = await store.ledger.find_one_and_update(
-        {"_id": entry["_id"], "state": ABORTED},
-        {"$set": {"state": PENDING, "attempt": ObjectId(), "attempt_at": now, "updated_at": now}},
+        {"_id": entry["_id"], "state": LedgerState.ABORTED},
+        {
+            "$set": {
+                "state": LedgerState.PENDING,
+                "attempt": ObjectId(),
+                "attempt_at": now,
+                "updated_at": now,
+            }
+        },
         return_document=ReturnDocument.AFTER,
     )
     return taken
@@ -164,17 +148,17 @@ async def _take_over(store: EventStore, entry: Document) -> Document | None:
 async def _current(store: EventStore, event_id: ObjectId) -> Document:
     event = await store.events.find_one({"_id": event_id})
     if event is None:
-        raise EventNotFoundError(f"No event with id {event_id}.")
+        raise EventNotFoundError.for_id(event_id)
     return event
 
 
 def _counter_filter(entry: Document, now: Any) -> Document:
     quantity = entry["quantity"]
     base: Document = {"_id": entry["event_id"]}
-    if entry["direction"] == RESERVE:
+    if entry["direction"] == TicketDirection.RESERVE:
         return {
             **base,
-            "status": EventStatus.SCHEDULED.value,
+            "status": EventStatus.SCHEDULED,
             "starts_at": {"$gt": now},
             "available_tickets": {"$gte": quantity},
         }
@@ -186,7 +170,7 @@ def _counter_filter(entry: Document, now: Any) -> Document:
 
 def _held(entry: Document) -> Document:
     """The condition under which the caller still holds the entry's attempt."""
-    return {"_id": entry["_id"], "state": PENDING, "attempt": entry["attempt"]}
+    return {"_id": entry["_id"], "state": LedgerState.PENDING, "attempt": entry["attempt"]}
 
 
 async def _withdraw(store: EventStore, entry: Document) -> None:
@@ -196,7 +180,7 @@ async def _withdraw(store: EventStore, entry: Document) -> None:
 
 async def _apply(*, store: EventStore, entry: Document) -> Document:
     """Steps 2-4, by the holder of `entry["attempt"]`."""
-    if entry["direction"] == RELEASE:
+    if entry["direction"] == TicketDirection.RELEASE:
         refusal = await _release_refusal(store, entry)
         if refusal is not None:
             return await _reject(store=store, entry=entry, rejection=refusal)
@@ -204,7 +188,11 @@ async def _apply(*, store: EventStore, entry: Document) -> Document:
     updated = await store.events.find_one_and_update(
         _counter_filter(entry, now),
         {
-            "$inc": {"available_tickets": counter_step(entry["direction"], entry["quantity"])},
+            "$inc": {
+                "available_tickets": TicketDirection(entry["direction"]).counter_step(
+                    entry["quantity"]
+                )
+            },
             "$push": {"pending_ops": {"entry": entry["_id"], "attempt": entry["attempt"]}},
             "$set": {"updated_at": now},
         },
@@ -214,14 +202,14 @@ async def _apply(*, store: EventStore, entry: Document) -> Document:
         event = await store.events.find_one({"_id": entry["event_id"]})
         if event is None:
             await _withdraw(store, entry)
-            raise EventNotFoundError(f"No event with id {entry['event_id']}.")
+            raise EventNotFoundError.for_id(entry["event_id"])
         return await _reject(store=store, entry=entry, rejection=_refusal_reason(entry, event))
     return await settle(store=store, entry=entry, event=updated)
 
 
 async def settle(*, store: EventStore, entry: Document, event: Document) -> Document:
     settled = await store.ledger.update_one(
-        _held(entry), {"$set": {"state": APPLIED, "updated_at": utcnow_ms()}}
+        _held(entry), {"$set": {"state": LedgerState.APPLIED, "updated_at": utcnow_ms()}}
     )
     if settled.modified_count == 0 and not await complete_aborted(
         store=store, entry_id=entry["_id"], attempt=entry["attempt"]
@@ -229,7 +217,7 @@ async def settle(*, store: EventStore, entry: Document, event: Document) -> Docu
         current = await store.ledger.find_one({"_id": entry["_id"]})
         completed_for_us = (
             current is not None
-            and current["state"] == APPLIED
+            and current["state"] == LedgerState.APPLIED
             and current["attempt"] == entry["attempt"]
         )
         if not completed_for_us:
@@ -252,8 +240,8 @@ async def complete_aborted(*, store: EventStore, entry_id: ObjectId, attempt: Ob
     Only while no retry has taken the entry over with another attempt.
     """
     completed = await store.ledger.update_one(
-        {"_id": entry_id, "state": ABORTED, "attempt": attempt},
-        {"$set": {"state": APPLIED, "updated_at": utcnow_ms()}},
+        {"_id": entry_id, "state": LedgerState.ABORTED, "attempt": attempt},
+        {"$set": {"state": LedgerState.APPLIED, "updated_at": utcnow_ms()}},
     )
     return completed.modified_count == 1
 
@@ -263,36 +251,52 @@ async def undo_attempt(*, store: EventStore, entry: Document, attempt: ObjectId)
     await store.events.update_one(
         {"_id": entry["event_id"], "pending_ops.attempt": attempt},
         {
-            "$inc": {"available_tickets": -counter_step(entry["direction"], entry["quantity"])},
+            "$inc": {
+                "available_tickets": -TicketDirection(entry["direction"]).counter_step(
+                    entry["quantity"]
+                )
+            },
             "$pull": {"pending_ops": {"attempt": attempt}},
         },
     )
 
 
 def _refusal_reason(entry: Document, event: Document) -> Rejection:
-    if entry["direction"] == RELEASE:
-        return Rejection("exceeds-total", "Releasing these tickets would exceed the total.")
+    if entry["direction"] == TicketDirection.RELEASE:
+        return Rejection(
+            RefusalReason.EXCEEDS_TOTAL, "Releasing these tickets would exceed the total."
+        )
     if event["status"] == EventStatus.CANCELLED:
-        return Rejection("cancelled", "The event is cancelled; no tickets can be reserved.")
+        return Rejection(
+            RefusalReason.CANCELLED, "The event is cancelled; no tickets can be reserved."
+        )
     if event["starts_at"] <= utcnow_ms():
-        return Rejection("started", "The event has already started; tickets are closed.")
+        return Rejection(
+            RefusalReason.STARTED, "The event has already started; tickets are closed."
+        )
     available = event["available_tickets"]
     return Rejection(
-        "insufficient",
+        RefusalReason.INSUFFICIENT,
         f"Only {available} tickets are available; {entry['quantity']} were requested.",
     )
 
 
 async def _release_refusal(store: EventStore, entry: Document) -> Rejection | None:
     reservation = await store.ledger.find_one(
-        {"event_id": entry["event_id"], "reference": entry["reference"], "direction": RESERVE}
+        {
+            "event_id": entry["event_id"],
+            "reference": entry["reference"],
+            "direction": TicketDirection.RESERVE,
+        }
     )
     if reservation is None and await store.events.find_one({"_id": entry["event_id"]}) is None:
         await _withdraw(store, entry)
-        raise EventNotFoundError(f"No event with id {entry['event_id']}.")
-    if reservation is None or reservation["state"] in (REJECTED, ABORTED):
-        return Rejection("not-reserved", f"Reference {entry['reference']!r} holds no tickets.")
-    if reservation["state"] == PENDING:
+        raise EventNotFoundError.for_id(entry["event_id"])
+    if reservation is None or reservation["state"] in (LedgerState.REJECTED, LedgerState.ABORTED):
+        return Rejection(
+            RefusalReason.NOT_RESERVED, f"Reference {entry['reference']!r} holds no tickets."
+        )
+    if reservation["state"] == LedgerState.PENDING:
         # The reservation itself is unsettled; the caller retries once it is.
         await _withdraw(store, entry)
         raise ChangeInProgressError(
@@ -300,7 +304,7 @@ async def _release_refusal(store: EventStore, entry: Document) -> Rejection | No
         )
     if entry["quantity"] > reservation["quantity"]:
         return Rejection(
-            "exceeds-reservation",
+            RefusalReason.EXCEEDS_RESERVATION,
             f"Reference {entry['reference']!r} reserved {reservation['quantity']} tickets; "
             f"{entry['quantity']} cannot be released.",
         )
@@ -312,7 +316,7 @@ async def _reject(*, store: EventStore, entry: Document, rejection: Rejection) -
         _held(entry),
         {
             "$set": {
-                "state": REJECTED,
+                "state": LedgerState.REJECTED,
                 "reason": rejection.reason,
                 "detail": rejection.detail,
                 "updated_at": utcnow_ms(),

@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from event_service.models import ABORTED, APPLIED, PENDING, Document, EventStore
+from event_service.models import Document, EventStore, LedgerState
 from event_service.service.inventory import complete_aborted, undo_attempt
 from service_kit.clock import utcnow_ms
 from service_kit.loops import run_periodically
@@ -50,27 +50,27 @@ async def _settle_marker(
         logger.error("event %s records an unknown ticket change %s", event["_id"], marker)
         return
     ours = entry["attempt"] == attempt
-    if ours and entry["state"] == PENDING:
+    if ours and entry["state"] == LedgerState.PENDING:
         if utcnow_ms() - entry["attempt_at"] < grace:
             return  # in flight
         completed = await store.ledger.update_one(
-            {"_id": entry["_id"], "state": PENDING, "attempt": attempt},
-            {"$set": {"state": APPLIED, "updated_at": utcnow_ms()}},
+            {"_id": entry["_id"], "state": LedgerState.PENDING, "attempt": attempt},
+            {"$set": {"state": LedgerState.APPLIED, "updated_at": utcnow_ms()}},
         )
         report.completed += completed.modified_count
         entry = await store.ledger.find_one({"_id": entry["_id"]}) or entry
-    if ours and entry["state"] == ABORTED:
+    if ours and entry["state"] == LedgerState.ABORTED:
         report.completed += await complete_aborted(
             store=store, entry_id=entry["_id"], attempt=attempt
         )
         entry = await store.ledger.find_one({"_id": entry["_id"]}) or entry
-    if entry["attempt"] == attempt and entry["state"] == APPLIED:
+    if entry["attempt"] == attempt and entry["state"] == LedgerState.APPLIED:
         cleaned = await store.events.update_one(
             {"_id": event["_id"]}, {"$pull": {"pending_ops": {"attempt": attempt}}}
         )
         report.cleaned += cleaned.modified_count
         return
-    if entry["attempt"] == attempt and entry["state"] == PENDING:
+    if entry["attempt"] == attempt and entry["state"] == LedgerState.PENDING:
         return
     await undo_attempt(store=store, entry=entry, attempt=attempt)
     report.undone += 1
@@ -84,7 +84,7 @@ async def repair_ticket_ledger(*, store: EventStore, grace: timedelta) -> Repair
             await _settle_marker(store, event, marker, grace, report)
 
     cutoff = utcnow_ms() - grace
-    stale = {"state": PENDING, "attempt_at": {"$lt": cutoff}}
+    stale = {"state": LedgerState.PENDING, "attempt_at": {"$lt": cutoff}}
     async for entry in store.ledger.find(stale):
         marked = await store.events.find_one(
             {"_id": entry["event_id"], "pending_ops.attempt": entry["attempt"]}, {"_id": 1}
@@ -93,7 +93,7 @@ async def repair_ticket_ledger(*, store: EventStore, grace: timedelta) -> Repair
             continue  # the counter moved: the first pass completes it next time round
         aborted = await store.ledger.update_one(
             {"_id": entry["_id"], "attempt": entry["attempt"], **stale},
-            {"$set": {"state": ABORTED, "updated_at": utcnow_ms()}},
+            {"$set": {"state": LedgerState.ABORTED, "updated_at": utcnow_ms()}},
         )
         report.aborted += aborted.modified_count
     if report.changed:
