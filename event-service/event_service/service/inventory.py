@@ -17,48 +17,87 @@ attempt (the repair pass declared it interrupted, and perhaps a retry took it ov
 undoes its counter change. A crash between steps leaves an entry pending or a marker in
 `pending_ops`; `repair.py` settles both, so at any quiet moment
 `total_tickets - available_tickets` equals the applied reservations minus the applied releases.
+
+`_run` drives one change through these steps. Each step is a function that returns the next
+one (`Start`, `Replay`, `Apply`, `Settle`, `Reject`) or the outcome (`Done`, `Raise`), so the
+whole path of a change, retries and take-overs included, is the loop in `_run`.
 """
 
 import asyncio
 import time
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import assert_never
 
 from bson import ObjectId
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from event_service.errors import (
-    ChangeInProgressError,
-    EventNotFoundError,
-    ReferenceConflictError,
-    RefusalReason,
-    TicketConflictError,
-)
+from event_service.errors import ChangeInProgressError, EventNotFoundError, RefusalReason
 from event_service.models import Document, EventStore, LedgerState, TicketDirection, parse_object_id
 from event_service.schemas import EventStatus, TicketChange
+from event_service.service.ledger import (
+    Rejection,
+    TicketRequest,
+    complete_aborted,
+    held,
+    take_over,
+    undo_attempt,
+    withdraw,
+)
 from service_kit.clock import utcnow_ms
-from service_kit.errors import ConflictError
+from service_kit.errors import ProblemError
 
 # How long a replay waits for the first attempt of the same change to finish.
 REPLAY_WAIT_SECONDS = 3.0
 REPLAY_POLL_SECONDS = 0.02
 
 
+# The steps of a change. Each names what to do next; `Done` and `Raise` end the change.
 @dataclass(frozen=True)
-class Rejection:
-    reason: RefusalReason
-    detail: str
-
-    def error(self, event: Document | None) -> ConflictError:
-        available = event["available_tickets"] if event else None
-        if self.reason == RefusalReason.REFERENCE:
-            return ReferenceConflictError(self.detail, available_tickets=available)
-        return TicketConflictError(self.detail, reason=self.reason, available_tickets=available)
+class Start:
+    """Step 1: insert a fresh pending entry (a duplicate key means a replay)."""
 
 
-def _key(entry: Document) -> Document:
-    return {name: entry[name] for name in ("event_id", "reference", "direction")}
+@dataclass(frozen=True)
+class Replay:
+    """The entry exists: wait for its outcome, or take it over if it was aborted."""
+
+
+@dataclass(frozen=True)
+class Apply:
+    """Step 2, by the holder of `entry["attempt"]`."""
+
+    entry: Document
+
+
+@dataclass(frozen=True)
+class Settle:
+    """Steps 3 and 4 after the counter moved: applied, or undone if no longer held."""
+
+    entry: Document
+    event: Document
+
+
+@dataclass(frozen=True)
+class Reject:
+    """Step 3 for a refused change: record the refusal if the entry is still held."""
+
+    entry: Document
+    rejection: Rejection
+
+
+@dataclass(frozen=True)
+class Done:
+    event: Document
+
+
+@dataclass(frozen=True)
+class Raise:
+    error: ProblemError
+
+
+Step = Start | Replay | Apply | Settle | Reject | Done | Raise
 
 
 async def change_tickets(*, store: EventStore, event_id: str, change: TicketChange) -> Document:
@@ -67,21 +106,46 @@ async def change_tickets(*, store: EventStore, event_id: str, change: TicketChan
     object_id = parse_object_id(event_id)
     if object_id is None:
         raise EventNotFoundError.for_id(event_id)
-    return await _start(
-        store=store,
-        request={
-            "event_id": object_id,
-            "reference": change.reference,
-            "direction": TicketDirection.of(change.delta),
-            "quantity": abs(change.delta),
-        },
+    request = TicketRequest(
+        event_id=object_id,
+        reference=change.reference,
+        direction=TicketDirection.of(change.delta),
+        quantity=abs(change.delta),
     )
+    return await _run(store, request, Start())
 
 
-async def _start(*, store: EventStore, request: Document) -> Document:
+async def settle(*, store: EventStore, entry: Document, event: Document) -> Document:
+    """Finish a change whose counter update (step 2) landed, as its attempt's holder."""
+    return await _run(store, TicketRequest.of_entry(entry), Settle(entry, event))
+
+
+async def _run(store: EventStore, request: TicketRequest, step: Step) -> Document:
+    while True:
+        match step:
+            case Start():
+                step = await _start(store, request)
+            case Replay():
+                step = await _await_outcome(store, request)
+            case Apply(entry):
+                step = await _apply(store, entry)
+            case Settle(entry, event):
+                step = await _settle(store, entry, event)
+            case Reject(entry, rejection):
+                step = await _reject(store, entry, rejection)
+            case Done(event):
+                return event
+            case Raise(error):
+                raise error
+            case _:
+                assert_never(step)
+
+
+async def _start(store: EventStore, request: TicketRequest) -> Step:
     now = utcnow_ms()
-    entry = {
-        **request,
+    entry: Document = {
+        **request.key(),
+        "quantity": request.quantity,
         "_id": ObjectId(),
         "state": LedgerState.PENDING,
         "attempt": ObjectId(),
@@ -92,173 +156,157 @@ async def _start(*, store: EventStore, request: Document) -> Document:
     try:
         await store.ledger.insert_one(entry)
     except DuplicateKeyError:
-        return await _replay(store=store, request=request)
-    return await _apply(store=store, entry=entry)
+        return Replay()
+    return Apply(entry)
 
 
-async def _replay(*, store: EventStore, request: Document) -> Document:
+async def _await_outcome(store: EventStore, request: TicketRequest) -> Step:
     """The same change again: answer the first attempt's outcome, waiting while it runs."""
     deadline = time.monotonic() + REPLAY_WAIT_SECONDS
     while True:
-        first = await store.ledger.find_one(_key(request))
+        first = await store.ledger.find_one(request.key())
         if first is None:  # a release that found its reservation unsettled and withdrew
-            return await _start(store=store, request=request)
-        if first["quantity"] != request["quantity"]:
-            raise Rejection(
+            return Start()
+        if first["quantity"] != request.quantity:
+            rejection = Rejection(
                 RefusalReason.REFERENCE,
-                f"Reference {request['reference']!r} was already used to "
-                f"{request['direction']} {first['quantity']} tickets.",
-            ).error(await store.events.find_one({"_id": request["event_id"]}))
-        if first["state"] == LedgerState.APPLIED:
-            return await _current(store, request["event_id"])
-        if first["state"] == LedgerState.REJECTED:
-            raise Rejection(RefusalReason(first["reason"]), first["detail"]).error(
-                await store.events.find_one({"_id": request["event_id"]})
+                f"Reference {request.reference!r} was already used to "
+                f"{request.direction} {first['quantity']} tickets.",
             )
-        if first["state"] == LedgerState.ABORTED:
-            revived = await _take_over(store, first)
-            if revived is not None:
-                return await _apply(store=store, entry=revived)
-            continue
+            return Raise(rejection.error(await _find_event(store, request.event_id)))
+        match first["state"]:
+            case LedgerState.APPLIED:
+                event = await _find_event(store, request.event_id)
+                if event is None:
+                    return Raise(EventNotFoundError.for_id(request.event_id))
+                return Done(event)
+            case LedgerState.REJECTED:
+                rejection = Rejection(RefusalReason(first["reason"]), first["detail"])
+                return Raise(rejection.error(await _find_event(store, request.event_id)))
+            case LedgerState.ABORTED:
+                revived = await take_over(store, first)
+                if revived is not None:
+                    return Apply(revived)
+                continue  # another caller took it over: read its progress at once
         if time.monotonic() >= deadline:
-            raise ChangeInProgressError(
-                "An earlier request for this reference is still being applied; retry shortly."
+            return Raise(
+                ChangeInProgressError(
+                    "An earlier request for this reference is still being applied; retry shortly."
+                )
             )
         await asyncio.sleep(REPLAY_POLL_SECONDS)
 
 
-async def _take_over(store: EventStore, entry: Document) -> Document | None:
-    """Hold an interrupted (aborted) entry with a new attempt; None if another caller won."""
-    now = utcnow_ms()
-    taken: Document | None = await store.ledger.find_one_and_update(
-        {"_id": entry["_id"], "state": LedgerState.ABORTED},
-        {
-            "$set": {
-                "state": LedgerState.PENDING,
-                "attempt": ObjectId(),
-                "attempt_at": now,
-                "updated_at": now,
-            }
-        },
-        return_document=ReturnDocument.AFTER,
-    )
-    return taken
-
-
-async def _current(store: EventStore, event_id: ObjectId) -> Document:
-    event = await store.events.find_one({"_id": event_id})
-    if event is None:
-        raise EventNotFoundError.for_id(event_id)
-    return event
-
-
-def _counter_filter(entry: Document, now: Any) -> Document:
-    quantity = entry["quantity"]
-    base: Document = {"_id": entry["event_id"]}
-    if entry["direction"] == TicketDirection.RESERVE:
-        return {
-            **base,
-            "status": EventStatus.SCHEDULED,
-            "starts_at": {"$gt": now},
-            "available_tickets": {"$gte": quantity},
-        }
-    return {
-        **base,
-        "$expr": {"$lte": [{"$add": ["$available_tickets", quantity]}, "$total_tickets"]},
-    }
-
-
-def _held(entry: Document) -> Document:
-    """The condition under which the caller still holds the entry's attempt."""
-    return {"_id": entry["_id"], "state": LedgerState.PENDING, "attempt": entry["attempt"]}
-
-
-async def _withdraw(store: EventStore, entry: Document) -> None:
-    """Remove an entry whose attempt never touched the counter."""
-    await store.ledger.delete_one(_held(entry))
-
-
-async def _apply(*, store: EventStore, entry: Document) -> Document:
-    """Steps 2-4, by the holder of `entry["attempt"]`."""
-    if entry["direction"] == TicketDirection.RELEASE:
-        refusal = await _release_refusal(store, entry)
-        if refusal is not None:
-            return await _reject(store=store, entry=entry, rejection=refusal)
+async def _apply(store: EventStore, entry: Document) -> Step:
+    direction = TicketDirection(entry["direction"])
+    if direction == TicketDirection.RELEASE:
+        blocked = await _check_release(store, entry)
+        if blocked is not None:
+            return blocked
     now = utcnow_ms()
     updated = await store.events.find_one_and_update(
         _counter_filter(entry, now),
         {
-            "$inc": {
-                "available_tickets": TicketDirection(entry["direction"]).counter_step(
-                    entry["quantity"]
-                )
-            },
+            "$inc": {"available_tickets": direction.counter_step(entry["quantity"])},
             "$push": {"pending_ops": {"entry": entry["_id"], "attempt": entry["attempt"]}},
             "$set": {"updated_at": now},
         },
         return_document=ReturnDocument.AFTER,
     )
-    if updated is None:
-        event = await store.events.find_one({"_id": entry["event_id"]})
-        if event is None:
-            await _withdraw(store, entry)
-            raise EventNotFoundError.for_id(entry["event_id"])
-        return await _reject(store=store, entry=entry, rejection=_refusal_reason(entry, event))
-    return await settle(store=store, entry=entry, event=updated)
+    if updated is not None:
+        return Settle(entry, updated)
+    event = await _find_event(store, entry["event_id"])
+    if event is None:
+        await withdraw(store, entry)
+        return Raise(EventNotFoundError.for_id(entry["event_id"]))
+    return Reject(entry, _refusal_reason(entry, event))
 
 
-async def settle(*, store: EventStore, entry: Document, event: Document) -> Document:
-    settled = await store.ledger.update_one(
-        _held(entry), {"$set": {"state": LedgerState.APPLIED, "updated_at": utcnow_ms()}}
-    )
-    if settled.modified_count == 0 and not await complete_aborted(
-        store=store, entry_id=entry["_id"], attempt=entry["attempt"]
-    ):
-        current = await store.ledger.find_one({"_id": entry["_id"]})
-        completed_for_us = (
-            current is not None
-            and current["state"] == LedgerState.APPLIED
-            and current["attempt"] == entry["attempt"]
-        )
-        if not completed_for_us:
-            # Declared interrupted meanwhile (maybe retried by another attempt): undo ours.
-            await undo_attempt(store=store, entry=entry, attempt=entry["attempt"])
-            return await _replay(store=store, request=entry)
+async def _settle(store: EventStore, entry: Document, event: Document) -> Step:
+    if not await _stands(store, entry):
+        # Declared interrupted meanwhile (maybe retried by another attempt): undo ours.
+        await undo_attempt(store=store, entry=entry, attempt=entry["attempt"])
+        return Replay()
     await store.events.update_one(
         {"_id": entry["event_id"]}, {"$pull": {"pending_ops": {"attempt": entry["attempt"]}}}
     )
     event["pending_ops"] = [
         marker for marker in event.get("pending_ops", []) if marker["attempt"] != entry["attempt"]
     ]
-    return event
+    return Done(event)
 
 
-async def complete_aborted(*, store: EventStore, entry_id: ObjectId, attempt: ObjectId) -> bool:
-    """An entry declared interrupted whose counter change landed after all: it stands.
-
-    Undoing it instead could take back tickets already sold on (a late release, say).
-    Only while no retry has taken the entry over with another attempt.
-    """
-    completed = await store.ledger.update_one(
-        {"_id": entry_id, "state": LedgerState.ABORTED, "attempt": attempt},
-        {"$set": {"state": LedgerState.APPLIED, "updated_at": utcnow_ms()}},
+async def _stands(store: EventStore, entry: Document) -> bool:
+    """Step 3: whether this attempt's counter change is (now) recorded as applied."""
+    settled = await store.ledger.update_one(
+        held(entry), {"$set": {"state": LedgerState.APPLIED, "updated_at": utcnow_ms()}}
     )
-    return completed.modified_count == 1
+    if settled.modified_count == 1:
+        return True
+    if await complete_aborted(store=store, entry_id=entry["_id"], attempt=entry["attempt"]):
+        return True
+    current = await store.ledger.find_one({"_id": entry["_id"]})
+    return (
+        current is not None
+        and current["state"] == LedgerState.APPLIED
+        and current["attempt"] == entry["attempt"]
+    )
 
 
-async def undo_attempt(*, store: EventStore, entry: Document, attempt: ObjectId) -> None:
-    """Reverse one attempt's counter change if (and only if) its marker is still there."""
-    await store.events.update_one(
-        {"_id": entry["event_id"], "pending_ops.attempt": attempt},
+async def _reject(store: EventStore, entry: Document, rejection: Rejection) -> Step:
+    recorded = await store.ledger.update_one(
+        held(entry),
         {
-            "$inc": {
-                "available_tickets": -TicketDirection(entry["direction"]).counter_step(
-                    entry["quantity"]
-                )
-            },
-            "$pull": {"pending_ops": {"attempt": attempt}},
+            "$set": {
+                "state": LedgerState.REJECTED,
+                "reason": rejection.reason,
+                "detail": rejection.detail,
+                "updated_at": utcnow_ms(),
+            }
         },
     )
+    if recorded.modified_count == 0:  # declared interrupted meanwhile: report what stands
+        return Replay()
+    return Raise(rejection.error(await _find_event(store, entry["event_id"])))
+
+
+async def _check_release(store: EventStore, entry: Document) -> Step | None:
+    """Whether a release may go ahead: None, or the step that refuses it."""
+    reservation = await store.ledger.find_one(
+        {
+            "event_id": entry["event_id"],
+            "reference": entry["reference"],
+            "direction": TicketDirection.RESERVE,
+        }
+    )
+    if reservation is None and await _find_event(store, entry["event_id"]) is None:
+        await withdraw(store, entry)
+        return Raise(EventNotFoundError.for_id(entry["event_id"]))
+    if reservation is None or reservation["state"] in (LedgerState.REJECTED, LedgerState.ABORTED):
+        return Reject(
+            entry,
+            Rejection(
+                RefusalReason.NOT_RESERVED, f"Reference {entry['reference']!r} holds no tickets."
+            ),
+        )
+    if reservation["state"] == LedgerState.PENDING:
+        # The reservation itself is unsettled; the caller retries once it is.
+        await withdraw(store, entry)
+        return Raise(
+            ChangeInProgressError(
+                "The reservation for this reference is still being applied; retry shortly."
+            )
+        )
+    if entry["quantity"] > reservation["quantity"]:
+        return Reject(
+            entry,
+            Rejection(
+                RefusalReason.EXCEEDS_RESERVATION,
+                f"Reference {entry['reference']!r} reserved {reservation['quantity']} tickets; "
+                f"{entry['quantity']} cannot be released.",
+            ),
+        )
+    return None
 
 
 def _refusal_reason(entry: Document, event: Document) -> Rejection:
@@ -281,48 +329,22 @@ def _refusal_reason(entry: Document, event: Document) -> Rejection:
     )
 
 
-async def _release_refusal(store: EventStore, entry: Document) -> Rejection | None:
-    reservation = await store.ledger.find_one(
-        {
-            "event_id": entry["event_id"],
-            "reference": entry["reference"],
-            "direction": TicketDirection.RESERVE,
+def _counter_filter(entry: Document, now: datetime) -> Document:
+    """Step 2's condition: the event exists and can take this change now."""
+    quantity = entry["quantity"]
+    base: Document = {"_id": entry["event_id"]}
+    if entry["direction"] == TicketDirection.RESERVE:
+        return {
+            **base,
+            "status": EventStatus.SCHEDULED,
+            "starts_at": {"$gt": now},
+            "available_tickets": {"$gte": quantity},
         }
-    )
-    if reservation is None and await store.events.find_one({"_id": entry["event_id"]}) is None:
-        await _withdraw(store, entry)
-        raise EventNotFoundError.for_id(entry["event_id"])
-    if reservation is None or reservation["state"] in (LedgerState.REJECTED, LedgerState.ABORTED):
-        return Rejection(
-            RefusalReason.NOT_RESERVED, f"Reference {entry['reference']!r} holds no tickets."
-        )
-    if reservation["state"] == LedgerState.PENDING:
-        # The reservation itself is unsettled; the caller retries once it is.
-        await _withdraw(store, entry)
-        raise ChangeInProgressError(
-            "The reservation for this reference is still being applied; retry shortly."
-        )
-    if entry["quantity"] > reservation["quantity"]:
-        return Rejection(
-            RefusalReason.EXCEEDS_RESERVATION,
-            f"Reference {entry['reference']!r} reserved {reservation['quantity']} tickets; "
-            f"{entry['quantity']} cannot be released.",
-        )
-    return None
+    return {
+        **base,
+        "$expr": {"$lte": [{"$add": ["$available_tickets", quantity]}, "$total_tickets"]},
+    }
 
 
-async def _reject(*, store: EventStore, entry: Document, rejection: Rejection) -> Document:
-    recorded = await store.ledger.update_one(
-        _held(entry),
-        {
-            "$set": {
-                "state": LedgerState.REJECTED,
-                "reason": rejection.reason,
-                "detail": rejection.detail,
-                "updated_at": utcnow_ms(),
-            }
-        },
-    )
-    if recorded.modified_count == 0:  # declared interrupted meanwhile: report what stands
-        return await _replay(store=store, request=entry)
-    raise rejection.error(await store.events.find_one({"_id": entry["event_id"]}))
+async def _find_event(store: EventStore, event_id: ObjectId) -> Document | None:
+    return await store.events.find_one({"_id": event_id})

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from event_service.models import Document, EventStore, LedgerState
-from event_service.service.inventory import complete_aborted, undo_attempt
+from event_service.service.ledger import complete_aborted, undo_attempt
 from service_kit.clock import utcnow_ms
 from service_kit.loops import run_periodically
 
