@@ -8,6 +8,7 @@ import httpx
 from fastapi import FastAPI
 
 from event_service.models import EventStore, LedgerState
+from tests.fixtures.events import EventSettingsFactory
 from tests.utils.asgi import running_client
 from tests.utils.events import assert_accounting_holds, change_tickets, create_event
 from tests.utils.users import TestUser
@@ -50,21 +51,26 @@ async def test_mixed_concurrent_reserves_and_releases_keep_the_invariant(
     for reference in held:
         await change_tickets(events_client, event["id"], service_headers, -1, reference)
     rng = random.Random(7)
-    calls = [
-        change_tickets(events_client, event["id"], service_headers, 1, reference)
-        for reference in held
-    ]
-    calls += [
-        change_tickets(events_client, event["id"], service_headers, -rng.randint(1, 3), f"new-{i}")
-        for i in range(60)
-    ]
-    rng.shuffle(calls)
+    changes = [(1, reference) for reference in held]
+    changes += [(-rng.randint(1, 3), f"new-{i}") for i in range(60)]
+    rng.shuffle(changes)
 
-    responses = await asyncio.gather(*calls)
+    responses = await asyncio.gather(
+        *(
+            change_tickets(events_client, event["id"], service_headers, delta, reference)
+            for delta, reference in changes
+        )
+    )
 
     assert {response.status_code for response in responses} <= {200, 409}
     final = await assert_accounting_holds(event_store, event["id"])
     assert final["available_tickets"] >= 0
+    outcomes = list(zip(changes, responses, strict=True))
+    assert all(response.status_code == 200 for (delta, _), response in outcomes if delta > 0)
+    reserved = sum(
+        -delta for (delta, _), response in outcomes if delta < 0 and response.status_code == 200
+    )
+    assert final["available_tickets"] == 50 - reserved
 
 
 async def test_concurrent_replays_of_one_reference_apply_once(
@@ -100,13 +106,13 @@ async def test_two_replicas_reserving_together_never_oversell(
     organizer: TestUser,
     service_headers: dict[str, str],
     event_store: EventStore,
-    make_event_settings: object,
+    make_event_settings: EventSettingsFactory,
     platform_transport: httpx.AsyncBaseTransport,
 ) -> None:
     from event_service.main import create_app
 
     event = await create_event(events_client, organizer.headers, total_tickets=30)
-    replica = create_app(make_event_settings(), http_transport=platform_transport)  # type: ignore[operator]
+    replica = create_app(make_event_settings(), http_transport=platform_transport)
     async with running_client(replica, "http://localhost:8001") as replica_client:
         responses = await asyncio.gather(
             *(
