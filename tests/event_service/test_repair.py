@@ -12,7 +12,6 @@ from typing import Any
 import httpx
 import pytest
 from bson import ObjectId
-from pymongo import ReturnDocument
 
 from event_service.models import EventStore, LedgerState, TicketDirection
 from event_service.service.inventory import settle
@@ -20,7 +19,13 @@ from event_service.service.repair import repair_ticket_ledger
 from service_kit.clock import utcnow_ms
 from tests.fixtures.events import EventSettingsFactory
 from tests.utils.asgi import running_client
-from tests.utils.events import assert_accounting_holds, change_tickets, create_event
+from tests.utils.events import (
+    assert_accounting_holds,
+    change_tickets,
+    create_event,
+    interrupted_entry,
+    move_counter,
+)
 from tests.utils.users import TestUser
 
 GRACE = timedelta(seconds=5)
@@ -46,35 +51,10 @@ async def _interrupted_entry(
     state: LedgerState = LedgerState.PENDING,
 ) -> dict[str, Any]:
     """What a process leaves behind when it dies after step 1 (or step 2) of a reservation."""
-    long_ago = utcnow_ms() - timedelta(minutes=5)
-    entry = {
-        "_id": ObjectId(),
-        "event_id": ObjectId(event_id),
-        "reference": reference,
-        "direction": TicketDirection.RESERVE,
-        "quantity": quantity,
-        "state": state,
-        "attempt": ObjectId(),
-        "attempt_at": long_ago,
-        "created_at": long_ago,
-        "updated_at": long_ago,
-    }
-    await store.ledger.insert_one(entry)
+    entry = await interrupted_entry(store, ObjectId(event_id), reference, quantity, state=state)
     if counter_moved:
-        await _move_counter(store, entry, entry["attempt"])
+        await move_counter(store, entry)
     return entry
-
-
-async def _move_counter(store: EventStore, entry: dict[str, Any], attempt: ObjectId) -> None:
-    moved = await store.events.find_one_and_update(
-        {"_id": entry["event_id"]},
-        {
-            "$inc": {"available_tickets": -entry["quantity"]},
-            "$push": {"pending_ops": {"entry": entry["_id"], "attempt": attempt}},
-        },
-        return_document=ReturnDocument.AFTER,
-    )
-    assert moved is not None
 
 
 async def _event(events_client: httpx.AsyncClient, organizer: TestUser) -> dict[str, Any]:
@@ -181,28 +161,11 @@ async def test_late_release_after_abort_never_drives_availability_negative(
 ) -> None:
     event = await create_event(events_client, organizer.headers, total_tickets=2)
     await change_tickets(events_client, event["id"], service_headers, -2, "late-r")
-    long_ago = utcnow_ms() - timedelta(minutes=5)
-    release = {
-        "_id": ObjectId(),
-        "event_id": ObjectId(event["id"]),
-        "reference": "late-r",
-        "direction": TicketDirection.RELEASE,
-        "quantity": 2,
-        "state": LedgerState.PENDING,
-        "attempt": ObjectId(),
-        "attempt_at": long_ago,
-        "created_at": long_ago,
-        "updated_at": long_ago,
-    }
-    await event_store.ledger.insert_one(release)
-    await repair_ticket_ledger(store=event_store, grace=GRACE)  # aborts the stalled release
-    await event_store.events.update_one(  # ... whose counter change lands only now
-        {"_id": release["event_id"]},
-        {
-            "$inc": {"available_tickets": 2},
-            "$push": {"pending_ops": {"entry": release["_id"], "attempt": release["attempt"]}},
-        },
+    release = await interrupted_entry(
+        event_store, ObjectId(event["id"]), "late-r", 2, direction=TicketDirection.RELEASE
     )
+    await repair_ticket_ledger(store=event_store, grace=GRACE)  # aborts the stalled release
+    await move_counter(event_store, release)  # ... whose counter change lands only now
     resold = await change_tickets(events_client, event["id"], service_headers, -2, "late-x")
     await repair_ticket_ledger(store=event_store, grace=GRACE)
 
@@ -292,7 +255,7 @@ async def test_straggler_applying_after_a_retry_took_over_is_undone(
     assert retried.json()["available_tickets"] == 8
 
     # The first attempt's process wakes up now and carries on from step 2.
-    await _move_counter(event_store, entry, entry["attempt"])
+    await move_counter(event_store, entry)
     late = await settle(
         store=event_store,
         entry=entry,
