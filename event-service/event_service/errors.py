@@ -2,7 +2,9 @@
 
 from enum import StrEnum
 
-from service_kit.errors import ConflictError, NotFoundError
+from pydantic import Field
+
+from service_kit.errors import ConflictError, NotFoundError, Problem
 
 
 class RefusalReason(StrEnum):
@@ -16,6 +18,15 @@ class RefusalReason(StrEnum):
     EXCEEDS_RESERVATION = "exceeds-reservation"
     REFERENCE = "reference"
     IN_PROGRESS = "in-progress"
+
+
+class TicketConflictProblem(Problem):
+    """The body of a 409 from `update_tickets`."""
+
+    reason: RefusalReason = Field(description="Why the change was refused.")
+    available_tickets: int | None = Field(
+        default=None, description="The event's available tickets when it was refused."
+    )
 
 
 class EventNotFoundError(NotFoundError):
