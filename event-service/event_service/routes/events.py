@@ -6,12 +6,13 @@ from fastapi import APIRouter, Query, Response, status
 
 from event_service.deps import OrganizerPrincipal, StoreDep
 from event_service.models import event_public
-from event_service.routes.answers import EVENT_NOT_FOUND, UNAUTHENTICATED, problem
 from event_service.schemas import EventCreate, EventPublic, EventQuery, EventUpdate
 from event_service.service import catalogue
 from service_kit.auth import CurrentPrincipal
 
 router = APIRouter(prefix="/events", tags=["events"])
+
+NOT_FOUND = {"description": "No event has this id"}
 
 
 @router.post(
@@ -20,9 +21,10 @@ router = APIRouter(prefix="/events", tags=["events"])
     status_code=status.HTTP_201_CREATED,
     summary="Create an event (organizers and admins)",
     responses={
-        401: UNAUTHENTICATED,
-        403: problem("Only organizers and admins create events"),
-        422: problem("The body is invalid (`errors` lists the fields), or `starts_at` is past"),
+        422: {
+            "description": "The body is invalid (`errors` lists the fields), or `starts_at` is "
+            "not in the future"
+        }
     },
 )
 async def create_event(
@@ -38,7 +40,6 @@ async def create_event(
     summary="Find events",
     description="Scheduled events that have not started, soonest first, unless the filters say "
     "otherwise. A JSON array; the number of matches is in `X-Total-Count`.",
-    responses={422: problem("A filter is invalid; `errors` lists which")},
 )
 async def list_events(
     response: Response, store: StoreDep, query: Annotated[EventQuery, Query()]
@@ -52,7 +53,7 @@ async def list_events(
     "/{event_id}",
     response_model=EventPublic,
     summary="One event",
-    responses={404: EVENT_NOT_FOUND},
+    responses={404: NOT_FOUND},
 )
 async def read_event(event_id: str, store: StoreDep) -> EventPublic:
     return event_public(await catalogue.get_event(store=store, event_id=event_id))
@@ -65,17 +66,16 @@ async def read_event(event_id: str, store: StoreDep) -> EventPublic:
     description="Changing `total_tickets` moves `available_tickets` by the same difference; "
     "409 when that would go below the tickets already sold.",
     responses={
-        401: UNAUTHENTICATED,
-        403: problem("Only the event's organizer or an admin may edit it"),
-        404: EVENT_NOT_FOUND,
-        409: problem(
-            "The event is cancelled, or `total_tickets` would go below the tickets already "
-            "sold (`sold_tickets`), or the event changed too often meanwhile"
-        ),
-        422: problem(
-            "The body is invalid (`errors` lists the fields), a required field is removed, "
-            "`starts_at` is past or `ends_at` is not after it"
-        ),
+        403: {"description": "Only the event's organizer or an admin may edit it"},
+        404: NOT_FOUND,
+        409: {
+            "description": "The event is cancelled, or `total_tickets` would go below the "
+            "tickets already sold (`sold_tickets`), or the event changed too often meanwhile"
+        },
+        422: {
+            "description": "The body is invalid (`errors` lists the fields), a required field "
+            "is removed, `starts_at` is not in the future or `ends_at` is not after it"
+        },
     },
 )
 async def update_event(
@@ -93,9 +93,8 @@ async def update_event(
     summary="Cancel an event (its organizer or an admin)",
     description="A cancelled event takes no new reservations; releases still work.",
     responses={
-        401: UNAUTHENTICATED,
-        403: problem("Only the event's organizer or an admin may cancel it"),
-        404: EVENT_NOT_FOUND,
+        403: {"description": "Only the event's organizer or an admin may cancel it"},
+        404: NOT_FOUND,
     },
 )
 async def cancel_event(event_id: str, principal: CurrentPrincipal, store: StoreDep) -> EventPublic:

@@ -5,9 +5,9 @@ from fastapi import APIRouter
 from event_service.deps import InventoryPrincipal, StoreDep
 from event_service.errors import TicketConflictProblem
 from event_service.models import event_public
-from event_service.routes.answers import EVENT_NOT_FOUND, RETRY_AFTER, UNAUTHENTICATED, problem
 from event_service.schemas import EventPublic, TicketChange
 from event_service.service import inventory
+from service_kit.openapi import RETRY_AFTER
 
 router = APIRouter(prefix="/events", tags=["tickets"])
 
@@ -22,19 +22,16 @@ router = APIRouter(prefix="/events", tags=["tickets"])
     "tickets are left (the body has `available_tickets`), the event is cancelled or started, "
     "or a release does not match a reservation.",
     responses={
-        401: UNAUTHENTICATED,
-        403: problem("Only services and admins change tickets"),
-        404: EVENT_NOT_FOUND,
-        409: problem(
-            "Refused, `reason` says why: `insufficient` (too few left; see "
+        404: {"description": "No event has this id"},
+        409: {
+            "description": "Refused; `reason` says why: `insufficient` (too few left, see "
             "`available_tickets`), `cancelled`, `started`, `not-reserved`, "
-            "`exceeds-reservation`, `exceeds-total`, `reference` (used for another quantity), "
-            "or `in-progress` (an earlier request for this change is still running: retry after "
+            "`exceeds-reservation`, `exceeds-total`, `reference` (used for another quantity) "
+            "or `in-progress` (an earlier request for this change still runs: retry after "
             "`Retry-After`)",
-            TicketConflictProblem,
-            headers=RETRY_AFTER,
-        ),
-        422: problem("The body is invalid; `errors` lists the fields"),
+            "model": TicketConflictProblem,
+            "headers": RETRY_AFTER,
+        },
     },
 )
 async def update_tickets(
