@@ -305,6 +305,12 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /**
+         * RefusalReason
+         * @description Why a ticket change was refused: the `reason` of a 409 from `update_tickets`.
+         * @enum {string}
+         */
+        RefusalReason: "insufficient" | "cancelled" | "started" | "exceeds-total" | "not-reserved" | "exceeds-reservation" | "reference" | "in-progress";
         /** TicketChange */
         TicketChange: {
             /**
@@ -317,6 +323,42 @@ export interface components {
              * @description Identifies the booking; replays with it apply once.
              */
             reference: string;
+        };
+        /**
+         * TicketConflictProblem
+         * @description The body of a 409 from `update_tickets`.
+         */
+        TicketConflictProblem: {
+            /**
+             * Type
+             * @description URI identifying the problem type.
+             * @default about:blank
+             */
+            type: string;
+            /** Title */
+            title: string;
+            /** Status */
+            status: number;
+            /** Detail */
+            detail?: string | null;
+            /** Instance */
+            instance?: string | null;
+            /** Request Id */
+            request_id?: string | null;
+            /**
+             * Errors
+             * @description For validation problems: the offending fields.
+             */
+            errors?: components["schemas"]["FieldError"][] | null;
+            /** @description Why the change was refused. */
+            reason: components["schemas"]["RefusalReason"];
+            /**
+             * Available Tickets
+             * @description The event's available tickets when it was refused.
+             */
+            available_tickets?: number | null;
+        } & {
+            [key: string]: unknown;
         };
     };
     responses: never;
@@ -422,7 +464,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
+            /** @description The body is invalid (`errors` lists the fields), or `starts_at` is not in the future */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -471,6 +513,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventPublic"];
+                };
+            };
+            /** @description No event has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
@@ -528,7 +579,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
+            /** @description Only the event's organizer or an admin may edit it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No event has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The event is cancelled, or `total_tickets` would go below the tickets already sold (`sold_tickets`), or the event changed too often meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid (`errors` lists the fields), a required field is removed, `starts_at` is not in the future or `ends_at` is not after it */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -584,6 +662,24 @@ export interface operations {
                 headers: {
                     /** @description `Bearer`: the operation needs a bearer access token. */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only the event's organizer or an admin may cancel it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No event has this id */
+            404: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -663,6 +759,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No event has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused; `reason` says why: `insufficient` (too few left, see `available_tickets`), `cancelled`, `started`, `not-reserved`, `exceeds-reservation`, `exceeds-total`, `reference` (used for another quantity) or `in-progress` (an earlier request for this change still runs: retry after `Retry-After`) */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TicketConflictProblem"];
                 };
             };
             /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
