@@ -17,7 +17,6 @@ from tests.harness.ports import free_port
 from tests.harness.smtp import SmtpSink, run_smtp_sink
 from tests.notification_service.helpers import (
     booking_payload,
-    eventually,
     generic_payload,
     messages_to,
     post_notification,
@@ -25,6 +24,7 @@ from tests.notification_service.helpers import (
 )
 from tests.utils.asgi import running_client
 from tests.utils.users import bearer, random_email
+from tests.utils.waiting import eventually
 
 MakeSettings = Callable[..., NotificationSettings]
 MakeApp = Callable[[NotificationSettings], FastAPI]
@@ -235,7 +235,13 @@ async def test_delivery_claim_of_a_crashed_worker_is_taken_over_after_its_lease(
         await asyncio.sleep(0.3)
         assert messages_to(smtp_sink, email) == []  # still leased to the crashed worker
         await wait_for_messages(smtp_sink, email)
-        document = await worker_app.state.store.notifications.find_one({"user_email": email})
+
+        async def recorded() -> dict[str, Any] | None:
+            # The email reaches the sink a moment before the worker records it as sent.
+            found = await worker_app.state.store.notifications.find_one({"user_email": email})
+            return found if found is not None and found["email_status"] != "queued" else None
+
+        document = await eventually(recorded)
 
     assert str(document["_id"]) == created["id"]
     assert document["email_status"] == "sent"

@@ -14,7 +14,6 @@ from tests.harness.smtp import Security, run_smtp_sink
 from tests.notification_service.helpers import (
     TlsFiles,
     booking_payload,
-    eventually,
     generic_payload,
     make_tls_files,
     post_notification,
@@ -22,6 +21,7 @@ from tests.notification_service.helpers import (
 )
 from tests.utils.asgi import running_client
 from tests.utils.users import bearer, random_email
+from tests.utils.waiting import eventually
 
 LOGIN = ("mailer", "smtp secret")
 # aiosmtpd takes only STARTTLS for TLS, so it warns about AUTH on an implicit TLS connection.
