@@ -71,7 +71,7 @@ export type ApiEvent = {
   starts_at: string
   available_tickets: number
   total_tickets: number
-  timezone?: string
+  timezone: string
 }
 
 /** An event, created by the admin; starts in `days` days unless `starts_at` is given. */

@@ -35,7 +35,7 @@ export function isValidTimeZone(zone: string): boolean {
   }
 }
 
-/** The event's IANA time zone; events from before the field existed read as UTC. */
+/** The event's IANA time zone; a missing zone, or one this browser does not know, reads as UTC. */
 export function eventTimeZone(event: { timezone?: string | null }): string {
   const zone = event.timezone
   return zone && isValidTimeZone(zone) ? zone : 'UTC'

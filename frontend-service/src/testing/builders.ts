@@ -45,7 +45,7 @@ export function aBooking(overrides: Partial<Booking> = {}): Booking {
     event_id: '65f0c0ffee0000000000a001',
     event_title: 'Summer Concert',
     event_starts_at: '2099-07-15T17:30:00Z',
-    event_timezone: null,
+    event_timezone: 'UTC',
     unit_price: '25.00',
     currency: 'EUR',
     tickets: 2,

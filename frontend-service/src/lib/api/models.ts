@@ -4,16 +4,13 @@ import type { components as EventComponents } from './types/events'
 import type { components as NotificationComponents } from './types/notifications'
 import type { components as UserComponents } from './types/users'
 
-/**
- * An event. `timezone` (IANA) is optional here until every event-service in use sends it;
- * read it through `eventTimeZone()`.
- */
-export type Event = EventComponents['schemas']['EventPublic'] & { timezone?: string | null }
+/** An event; read its IANA `timezone` through `eventTimeZone()`. */
+export type Event = EventComponents['schemas']['EventPublic']
 export type EventCategory = EventComponents['schemas']['EventCategory']
 export type EventCreate = EventComponents['schemas']['EventCreate']
 export type EventUpdate = EventComponents['schemas']['EventUpdate']
-/** A booking; `event_timezone` as for `Event.timezone` (older booking-services do not send it). */
-export type Booking = BookingComponents['schemas']['BookingPublic'] & { event_timezone?: string | null }
+/** A booking; `event_timezone` is null until the booking has its event's details (pending, failed). */
+export type Booking = BookingComponents['schemas']['BookingPublic']
 export type BookingStatus = Booking['status']
 export type Notification = NotificationComponents['schemas']['NotificationPublic']
 export type User = UserComponents['schemas']['UserPublic']

@@ -1,11 +1,9 @@
-import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query'
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 
 import { bookingsApi } from '@/lib/api/client'
 import { countHeader, unwrap } from '@/lib/api/errors'
-import { fetchEvent } from '@/lib/api/events'
 import type { Booking, BookingStatus } from '@/lib/api/models'
 import { queryKeys } from '@/lib/api/query-keys'
-import { eventTimeZone } from '@/lib/format'
 
 export const BOOKINGS_PAGE_SIZE = 10
 
@@ -73,25 +71,5 @@ export function useCancelBooking() {
         queryClient.invalidateQueries({ queryKey: queryKeys.event(booking.event_id) }),
         queryClient.invalidateQueries({ queryKey: queryKeys.eventLists() }),
       ]),
-  })
-}
-
-/** Each event's time zone, so booking dates read as at the venue (UTC until known). */
-export function useEventTimeZones(eventIds: readonly string[]): Record<string, string> {
-  const unique = [...new Set(eventIds)]
-  return useQueries({
-    queries: unique.map((eventId) => ({
-      queryKey: queryKeys.event(eventId),
-      queryFn: ({ signal }: { signal: AbortSignal }) => fetchEvent(eventId, signal),
-      staleTime: 60_000,
-      retry: false,
-    })),
-    combine: (results) =>
-      Object.fromEntries(
-        unique.map((eventId, index) => {
-          const event = results[index]?.data
-          return [eventId, event ? eventTimeZone(event) : 'UTC']
-        }),
-      ),
   })
 }

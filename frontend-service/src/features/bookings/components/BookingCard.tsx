@@ -2,14 +2,16 @@ import { Link } from 'react-router'
 
 import { Button } from '@/components/Button'
 import type { Booking } from '@/lib/api/models'
-import { formatEventDateTime, formatMoney } from '@/lib/format'
+import { eventTimeZone, formatEventDateTime, formatMoney } from '@/lib/format'
 import { useNow } from '@/lib/use-now'
 
 import { BookingStatusBadge } from './BookingStatusBadge'
 
-type Props = { booking: Booking; timeZone: string; onCancel: (booking: Booking) => void }
+type Props = { booking: Booking; onCancel: (booking: Booking) => void }
 
-export function BookingCard({ booking, timeZone, onCancel }: Props) {
+export function BookingCard({ booking, onCancel }: Props) {
+  // The booking carries its event's zone once confirmed; without one, the time reads in UTC.
+  const timeZone = eventTimeZone({ timezone: booking.event_timezone })
   const title = booking.event_title ?? 'Event'
   const now = useNow()
   const upcoming = booking.event_starts_at ? new Date(booking.event_starts_at).getTime() > now : false

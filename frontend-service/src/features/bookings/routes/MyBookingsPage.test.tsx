@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 
-import { aBooking, anEvent } from '@/testing/builders'
+import { aBooking } from '@/testing/builders'
 import { json, stubFetch } from '@/testing/fetch-stub'
 import { renderWithApp } from '@/testing/render'
 
@@ -16,14 +16,13 @@ describe('MyBookingsPage', () => {
         path: '/bookings',
         reply: json(
           [
-            aBooking({ id: 'b1', event_title: 'Jazz Night', status: 'confirmed' }),
+            aBooking({ id: 'b1', event_title: 'Jazz Night', status: 'confirmed', event_timezone: 'Europe/Berlin' }),
             aBooking({ id: 'b2', event_title: 'Old Show', status: 'cancelled' }),
             aBooking({ id: 'b3', event_title: 'Never Was', status: 'failed' }),
           ],
           { headers: { 'X-Total-Count': '3' } },
         ),
       },
-      { method: 'GET', path: /^\/events\//, reply: json(anEvent({ timezone: 'Europe/Berlin' })) },
     )
     renderWithApp(<MyBookingsPage />, { signedInAs: {} })
     const jazz = await screen.findByRole('article', { name: 'Booking for Jazz Night' })
@@ -47,10 +46,20 @@ describe('MyBookingsPage', () => {
     expect(calls.map((call) => call.url.pathname)).toEqual(['/bookings'])
   })
 
+  it('reads a date in UTC when the booking has no time zone, without asking event-service', async () => {
+    const { calls } = stubFetch({
+      method: 'GET',
+      path: '/bookings',
+      reply: json([aBooking({ event_title: 'Jazz Night', event_timezone: null })]),
+    })
+    renderWithApp(<MyBookingsPage />, { signedInAs: {} })
+    expect(await screen.findByText('Wed 15 Jul 2099, 17:30 UTC')).toBeInTheDocument()
+    expect(calls.map((call) => call.url.pathname)).toEqual(['/bookings'])
+  })
+
   it('cancels only after the person confirms', async () => {
     const { calls } = stubFetch(
       { method: 'GET', path: '/bookings', reply: json([aBooking({ id: 'b1', event_title: 'Jazz Night' })]) },
-      { method: 'GET', path: /^\/events\//, reply: json(anEvent()) },
       { method: 'POST', path: '/bookings/b1/cancel', reply: json(aBooking({ id: 'b1', status: 'cancelled' })) },
     )
     renderWithApp(<MyBookingsPage />, { signedInAs: {} })

@@ -11,9 +11,8 @@ import { Pagination } from '@/components/Pagination'
 import { Spinner } from '@/components/Spinner'
 import type { Booking } from '@/lib/api/models'
 import { useSession } from '@/lib/auth/use-session'
-import { eventTimeZone } from '@/lib/format'
 
-import { BOOKINGS_PAGE_SIZE, type ShownStatus, useBookings, useEventTimeZones } from '../api/bookings'
+import { BOOKINGS_PAGE_SIZE, type ShownStatus, useBookings } from '../api/bookings'
 import { BookingCard } from '../components/BookingCard'
 import { CancelBookingDialog } from '../components/CancelBookingDialog'
 
@@ -30,10 +29,6 @@ export function MyBookingsPage() {
   const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1)
   const session = useSession()
   const bookings = useBookings({ userId: session?.userId ?? '', status, page })
-  // Bookings carry their event's time zone; for those that do not, ask event-service.
-  const zones = useEventTimeZones(
-    bookings.data?.bookings.filter((booking) => !booking.event_timezone).map((booking) => booking.event_id) ?? [],
-  )
   const [cancelling, setCancelling] = useState<Booking | null>(null)
   const [cancelled, setCancelled] = useState<Booking | null>(null)
 
@@ -82,11 +77,7 @@ export function MyBookingsPage() {
           <ul className="flex flex-col gap-4">
             {bookings.data.bookings.map((booking) => (
               <li key={booking.id}>
-                <BookingCard
-                  booking={booking}
-                  timeZone={booking.event_timezone ? eventTimeZone({ timezone: booking.event_timezone }) : (zones[booking.event_id] ?? 'UTC')}
-                  onCancel={setCancelling}
-                />
+                <BookingCard booking={booking} onCancel={setCancelling} />
               </li>
             ))}
           </ul>

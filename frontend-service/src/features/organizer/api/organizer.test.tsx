@@ -36,24 +36,7 @@ describe('useCreateEvent', () => {
     expect(calls[0]?.body).toMatchObject({ timezone: 'Europe/Berlin', starts_at: '2026-07-15T17:30:00.000Z' })
   })
 
-  it('falls back to UTC times alone for an event-service that has no time zones yet', async () => {
-    const { calls } = stubFetch(
-      {
-        method: 'POST',
-        path: '/events',
-        reply: problem(422, { errors: [{ field: 'body.timezone', message: 'Extra inputs are not permitted', type: 'extra_forbidden' }] }),
-        times: 1,
-      },
-      { method: 'POST', path: '/events', reply: json(anEvent(), { status: 201 }) },
-    )
-    const { result } = renderHook(() => useCreateEvent(), { wrapper })
-    await act(() => result.current.mutateAsync(body))
-    expect(calls).toHaveLength(2)
-    expect(calls[1]?.body).not.toHaveProperty('timezone')
-    expect(calls[1]?.body).toMatchObject({ starts_at: '2026-07-15T17:30:00.000Z' })
-  })
-
-  it('passes other refusals on', async () => {
+  it('passes a refusal on to the form', async () => {
     stubFetch({
       method: 'POST',
       path: '/events',

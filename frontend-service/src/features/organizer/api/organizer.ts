@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 
 import { eventsApi } from '@/lib/api/client'
-import { ApiError, countHeader, unwrap } from '@/lib/api/errors'
+import { countHeader, unwrap } from '@/lib/api/errors'
 import { fetchEvent } from '@/lib/api/events'
 import type { Event, EventCreate, EventUpdate } from '@/lib/api/models'
 import { queryKeys } from '@/lib/api/query-keys'
@@ -41,33 +41,6 @@ export function useOrganizerEvent(eventId: string) {
   })
 }
 
-type WithTimezone<Body> = Body & { timezone?: string }
-
-function refusesTimezone(error: unknown): boolean {
-  return (
-    error instanceof ApiError &&
-    error.status === 422 &&
-    (error.problem?.errors ?? []).some((item) => item.field === 'body.timezone' && item.type === 'extra_forbidden')
-  )
-}
-
-/**
- * Send the body with its time zone; an event-service from before events had one refuses the
- * field, and then gets the same (UTC) times without it.
- */
-async function withTimezone<Body extends object>(
-  body: WithTimezone<Body>,
-  send: (body: Body) => Promise<Event>,
-): Promise<Event> {
-  try {
-    return await send(body)
-  } catch (error) {
-    if (!refusesTimezone(error) || !('timezone' in body)) throw error
-    const { timezone: _timezone, ...rest } = body
-    return send(rest as Body)
-  }
-}
-
 function useInvalidateEvents() {
   const queryClient = useQueryClient()
   return (event: Event) => {
@@ -79,8 +52,7 @@ function useInvalidateEvents() {
 export function useCreateEvent() {
   const invalidate = useInvalidateEvents()
   return useMutation({
-    mutationFn: (body: WithTimezone<EventCreate>) =>
-      withTimezone(body, async (sent) => (await unwrap(eventsApi.POST('/events', { body: sent }))).data),
+    mutationFn: async (body: EventCreate) => (await unwrap(eventsApi.POST('/events', { body }))).data,
     onSuccess: invalidate,
   })
 }
@@ -88,13 +60,8 @@ export function useCreateEvent() {
 export function useUpdateEvent(eventId: string) {
   const invalidate = useInvalidateEvents()
   return useMutation({
-    mutationFn: (body: WithTimezone<EventUpdate>) =>
-      withTimezone(
-        body,
-        async (sent) =>
-          (await unwrap(eventsApi.PATCH('/events/{event_id}', { params: { path: { event_id: eventId } }, body: sent })))
-            .data,
-      ),
+    mutationFn: async (body: EventUpdate) =>
+      (await unwrap(eventsApi.PATCH('/events/{event_id}', { params: { path: { event_id: eventId } }, body }))).data,
     onSuccess: invalidate,
   })
 }

@@ -104,7 +104,7 @@ export function validateEventForm(values: EventFormValues, { now, soldTickets, s
 }
 
 /** The request body for these (valid) values; `timezone` travels beside the UTC times. */
-export function eventBody(values: EventFormValues): EventCreate & { timezone: string } {
+export function eventBody(values: EventFormValues): EventCreate {
   return {
     title: values.title.trim(),
     description: values.description.trim(),
@@ -148,12 +148,12 @@ export function browserTimeZone(): string {
 
 /** The fields of `next` that differ from `original`: what an edit sends. */
 export function changedFields(
-  original: EventCreate & { timezone: string },
-  next: EventCreate & { timezone: string },
-): EventUpdate & { timezone?: string } {
+  original: EventCreate,
+  next: EventCreate,
+): EventUpdate {
   const changes: Record<string, unknown> = {}
   for (const key of Object.keys(next) as (keyof typeof next)[]) {
     if (next[key] !== original[key]) changes[key] = next[key]
   }
-  return changes as EventUpdate & { timezone?: string }
+  return changes as EventUpdate
 }
