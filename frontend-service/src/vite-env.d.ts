@@ -1,6 +1,7 @@
 /// <reference types="vite/client" />
 
 interface ImportMetaEnv {
+  readonly VITE_API_GATEWAY_URL?: string
   readonly VITE_USER_API_URL?: string
   readonly VITE_EVENT_API_URL?: string
   readonly VITE_BOOKING_API_URL?: string

@@ -33,7 +33,7 @@ export function LiveNotificationsProvider({ children }: { children: ReactNode })
     if (!token || !email) return
     const inbox = queryKeys.notifications(email)
     const socket = new LiveSocket({
-      url: liveNotificationsUrl,
+      url: liveNotificationsUrl(),
       token,
       onStatus: (status) => setState((current) => ({ ...current, status })),
       onUnauthorized: expireSession,
