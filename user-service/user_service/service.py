@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -146,6 +146,12 @@ async def update_profile(
     return user
 
 
+def _contains_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, its `%`, `_` and `\\` taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 async def list_users(
     *,
     session: AsyncSession,
@@ -153,10 +159,18 @@ async def list_users(
     role: str | None,
     limit: int,
     offset: int,
+    search: str | None = None,
 ) -> tuple[list[User], int]:
+    """A page of users, and how many match; `search` is a case-insensitive part of the email
+    or full name (PostgreSQL ILIKE; SQLite folds ASCII letters only)."""
     query = select(User)
     if email is not None:
         query = query.where(User.email == email.strip().lower())
+    if search is not None and search.strip():
+        pattern = _contains_pattern(search.strip())
+        query = query.where(
+            or_(User.email.ilike(pattern, escape="\\"), User.full_name.ilike(pattern, escape="\\"))
+        )
     if role is not None:
         query = query.where(User.role == role)
     total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()

@@ -1,4 +1,4 @@
-import type { Booking, Event, Notification } from '@/lib/api/models'
+import type { Booking, Event, Notification, User } from '@/lib/api/models'
 import type { Role } from '@/lib/auth/token-store'
 
 /** An unsigned token with the claims the app reads; the services are not involved in unit tests. */
@@ -75,6 +75,17 @@ export function aNotification(overrides: Partial<Notification> = {}): Notificati
     last_error: null,
     created_at: '2026-01-01T10:00:00Z',
     sent_at: null,
+    ...overrides,
+  }
+}
+
+export function aUser(overrides: Partial<User> = {}): User {
+  return {
+    id: '6f1c1c2e-0000-4000-8000-000000000002',
+    email: 'grace@example.com',
+    full_name: 'Grace Hopper',
+    role: 'user',
+    created_at: '2026-01-01T00:00:00Z',
     ...overrides,
   }
 }

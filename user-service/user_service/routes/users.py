@@ -43,19 +43,34 @@ async def update_me(
     "",
     response_model=list[UserPublic],
     summary="List users (admins and services)",
-    description="A JSON array; the number of matching users is in the `X-Total-Count` header.",
+    description=(
+        "A JSON array, oldest account first; the number of matching users is in the "
+        "`X-Total-Count` header. `q` finds people by part of their email or full name "
+        "(case-insensitive; `%`, `_` and `\\` are plain characters, surrounding spaces are "
+        "ignored); `email` matches the whole address. The filters combine: a user must match "
+        "every one given."
+    ),
 )
 async def list_users(
     response: Response,
     _: AdminOrService,
     session: SessionDep,
-    email: Annotated[str | None, Query(max_length=320)] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Part of the email or full name, case-insensitive, taken literally.",
+        ),
+    ] = None,
+    email: Annotated[
+        str | None, Query(max_length=320, description="The whole email address (any case).")
+    ] = None,
     role: Literal["user", "organizer", "admin"] | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[UserPublic]:
     users, total = await service.list_users(
-        session=session, email=email, role=role, limit=limit, offset=offset
+        session=session, email=email, role=role, limit=limit, offset=offset, search=q
     )
     response.headers["X-Total-Count"] = str(total)
     return [UserPublic.model_validate(user) for user in users]

@@ -8,14 +8,15 @@ import type { Role } from '@/lib/auth/token-store'
 
 export const USERS_PAGE_SIZE = 20
 
-export type UsersFilter = { email: string; role: Role | ''; page: number }
+/** `q`: part of a name or email address, matched by user-service case-insensitively. */
+export type UsersFilter = { q: string; role: Role | ''; page: number }
 
-export function useUsers({ email, role, page }: UsersFilter) {
+export function useUsers({ q, role, page }: UsersFilter) {
   return useQuery({
-    queryKey: [...queryKeys.users, 'list', { email, role, page }],
+    queryKey: [...queryKeys.users, 'list', { q, role, page }],
     queryFn: async ({ signal }) => {
       const query = {
-        email: email.trim() || undefined,
+        q: q.trim() || undefined,
         role: role || undefined,
         limit: USERS_PAGE_SIZE,
         offset: (page - 1) * USERS_PAGE_SIZE,

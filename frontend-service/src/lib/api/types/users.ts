@@ -103,7 +103,7 @@ export interface paths {
         };
         /**
          * List users (admins and services)
-         * @description A JSON array; the number of matching users is in the `X-Total-Count` header.
+         * @description A JSON array, oldest account first; the number of matching users is in the `X-Total-Count` header. `q` finds people by part of their email or full name (case-insensitive; `%`, `_` and `\` are plain characters, surrounding spaces are ignored); `email` matches the whole address. The filters combine: a user must match every one given.
          */
         get: operations["users-list_users"];
         put?: never;
@@ -677,6 +677,9 @@ export interface operations {
     "users-list_users": {
         parameters: {
             query?: {
+                /** @description Part of the email or full name, case-insensitive, taken literally. */
+                q?: string | null;
+                /** @description The whole email address (any case). */
                 email?: string | null;
                 role?: ("user" | "organizer" | "admin") | null;
                 limit?: number;
