@@ -14,8 +14,9 @@ test('sign-up problems are shown beside the fields', async ({ page }) => {
 
   await page.getByLabel('Password').fill('a long enough password')
   await page.getByRole('button', { name: 'Create account' }).click()
-  await expect(page.getByText('An account with this email already exists. Log in instead?')).toBeVisible()
+  await expect(page.getByLabel('Email')).toHaveAccessibleDescription('An account with this email already exists. Log in instead?')
   await expect(page.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true')
+  await expect(page.getByRole('link', { name: 'Log in instead?' })).toBeVisible()
   await screenshots(page, 'register-errors')
 })
 

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -49,7 +50,19 @@ function stopped(child: ChildProcess, timeoutMs: number): Promise<void> {
   })
 }
 
+/** Fails when something already listens there: the tests would otherwise talk to it. */
+function ensurePortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', () =>
+      reject(new Error(`port ${port} is taken (another e2e run?): choose another with E2E_PREVIEW_PORT`)),
+    )
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()))
+  })
+}
+
 export default async function globalSetup() {
+  await ensurePortFree(PREVIEW_PORT)
   mkdirSync(artifacts, { recursive: true })
   const work = mkdtempSync(path.join(tmpdir(), 'frontend-e2e-'))
   const stackFile = path.join(work, 'stack.json')

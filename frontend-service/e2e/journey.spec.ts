@@ -5,7 +5,14 @@ import { createEvent, expectAccessible, logInThroughForm, mainNav, PASSWORD, rec
 test('a person signs up, books two tickets, hears about it live, and cancels', async ({ page }) => {
   const word = unique('Jazz')
   const title = `${word} Night`
-  await createEvent({ title, total_tickets: 50, price: '25.00' })
+  await createEvent({
+    title,
+    total_tickets: 50,
+    price: '25.00',
+    timezone: 'America/New_York',
+    description:
+      'A late set from the house trio, with guests.\nStanding room at the back.\n\nDoors open an hour before the start; the bar stays open until midnight.',
+  })
   const email = `${unique('ada')}@example.com`.toLowerCase()
 
   await test.step('register, log out, log in', async () => {
@@ -45,6 +52,9 @@ test('a person signs up, books two tickets, hears about it live, and cancels', a
   await test.step('book two tickets', async () => {
     await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible()
     await expect(page.getByText('50 of 50')).toBeVisible()
+    const about = page.getByRole('region', { name: 'About this event' })
+    await expect(about.getByRole('paragraph')).toHaveCount(2)
+    await expect(about).toContainText('Doors open an hour before the start')
     await page.getByLabel('Tickets', { exact: true }).selectOption('2')
     await expect(page.getByText('€50.00')).toBeVisible()
     await expectAccessible(page, 'event')
@@ -97,6 +107,9 @@ test('a person signs up, books two tickets, hears about it live, and cancels', a
     await expect(booking.getByRole('button', { name: 'Cancel booking' })).toHaveCount(0)
     await booking.getByRole('link', { name: title }).click()
     await expect(page.getByText('50 of 50')).toBeVisible()
+    const about = page.getByRole('region', { name: 'About this event' })
+    await expect(about.getByRole('paragraph')).toHaveCount(2)
+    await expect(about).toContainText('Doors open an hour before the start')
     // The cancellation notice comes live as well.
     await expect(page.getByRole('link', { name: 'Notifications, 1 unread' })).toBeVisible({ timeout: 20_000 })
     expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('no reload')

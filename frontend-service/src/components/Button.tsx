@@ -1,7 +1,7 @@
 import type { ComponentProps } from 'react'
 import { Link, type LinkProps } from 'react-router'
 
-type Variant = 'primary' | 'secondary' | 'danger' | 'ghost'
+type Variant = 'primary' | 'secondary' | 'danger' | 'ghost' | 'ghost-danger'
 type Size = 'sm' | 'md'
 
 const base =
@@ -11,6 +11,8 @@ const variants: Record<Variant, string> = {
   secondary: 'border border-slate-300 bg-white text-slate-800 hover:bg-slate-100',
   danger: 'bg-red-700 text-white hover:bg-red-800',
   ghost: 'text-slate-700 hover:bg-slate-100',
+  // A destructive action that should not shout (it asks for confirmation first).
+  'ghost-danger': 'text-red-800 hover:bg-red-50',
 }
 const sizes: Record<Size, string> = {
   sm: 'min-h-9 px-3 text-sm',

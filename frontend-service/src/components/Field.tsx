@@ -3,7 +3,7 @@ import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, ty
 const control =
   'block w-full rounded-md border bg-white px-3 py-2 text-base text-slate-900 shadow-sm placeholder:text-slate-500 disabled:bg-slate-100'
 
-function controlClasses(error?: string): string {
+function controlClasses(error?: ReactNode): string {
   return `${control} ${error ? 'border-red-600' : 'border-slate-400'}`
 }
 
@@ -11,7 +11,7 @@ type FieldFrameProps = {
   id: string
   label: ReactNode
   hint?: ReactNode
-  error?: string
+  error?: ReactNode
   className?: string
   children: ReactNode
 }
@@ -37,12 +37,12 @@ function FieldFrame({ id, label, hint, error, className = '', children }: FieldF
   )
 }
 
-function describedBy(id: string, hint: ReactNode, error?: string): string | undefined {
+function describedBy(id: string, hint: ReactNode, error?: ReactNode): string | undefined {
   if (error) return `${id}-error`
   return hint ? `${id}-hint` : undefined
 }
 
-type Common = { label: ReactNode; hint?: ReactNode; error?: string; containerClassName?: string }
+type Common = { label: ReactNode; hint?: ReactNode; error?: ReactNode; containerClassName?: string }
 
 export function TextField({ label, hint, error, containerClassName, id: givenId, ...input }: Common & InputHTMLAttributes<HTMLInputElement>) {
   const generated = useId()

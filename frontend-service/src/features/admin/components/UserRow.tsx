@@ -1,6 +1,7 @@
 import { useState } from 'react'
 
 import { Alert } from '@/components/Alert'
+import { Badge } from '@/components/Badge'
 import { Button } from '@/components/Button'
 import { SelectField } from '@/components/Field'
 import type { User } from '@/lib/api/models'
@@ -22,9 +23,12 @@ export function UserRow({ user, isSelf }: { user: User; isSelf: boolean }) {
   const changed = role !== user.role
   return (
     <article className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" aria-label={user.email}>
-      <div className="flex flex-wrap items-end justify-between gap-4">
+      <div className="flex flex-wrap items-center justify-between gap-4">
         <div className="min-w-0">
-          <h2 className="truncate font-semibold text-slate-900">{user.full_name}</h2>
+          <h2 className="flex items-center gap-2 font-semibold text-slate-900">
+            <span className="truncate">{user.full_name}</span>
+            {isSelf && <Badge tone="info">You</Badge>}
+          </h2>
           <p className="truncate text-slate-700">{user.email}</p>
           <p className="text-sm text-slate-600">Joined {formatLocalDateTime(user.created_at)}</p>
         </div>
@@ -44,7 +48,7 @@ export function UserRow({ user, isSelf }: { user: User; isSelf: boolean }) {
             }
             value={role}
             disabled={isSelf}
-            hint={isSelf ? 'Your own role is changed by another admin.' : undefined}
+            hint={isSelf ? 'Only another admin can change it.' : undefined}
             onChange={(event) => {
               setRole(event.target.value as Role)
               setSaved(false)

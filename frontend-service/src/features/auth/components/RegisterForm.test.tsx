@@ -29,8 +29,10 @@ describe('RegisterForm', () => {
     stubFetch({ method: 'POST', path: '/register', reply: problem(409, { detail: 'exists' }) })
     renderWithApp(<RegisterForm onRegistered={vi.fn()} loginHref="/login" />)
     await fill('Ada', 'ada@example.com', 'a long password')
-    expect(await screen.findByText('An account with this email already exists. Log in instead?')).toBeInTheDocument()
-    expect(screen.getByLabelText('Email')).toHaveAttribute('aria-invalid', 'true')
+    const email = screen.getByLabelText('Email')
+    expect(await screen.findByRole('link', { name: 'Log in instead?' })).toHaveAttribute('href', '/login')
+    expect(email).toHaveAccessibleDescription('An account with this email already exists. Log in instead?')
+    expect(email).toHaveAttribute('aria-invalid', 'true')
   })
 
   it('maps the service’s own password rule onto the field', async () => {

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react'
+import { type FormEvent, type ReactNode, useState } from 'react'
 import { Link } from 'react-router'
 
 import { Alert } from '@/components/Alert'
@@ -14,6 +14,7 @@ export const PASSWORD_MAX = 128
 const NAME_MAX = 100
 
 type FieldErrors = { fullName?: string; email?: string; password?: string }
+type ShownErrors = { [Field in keyof FieldErrors]?: ReactNode }
 
 export function validateRegistration(fullName: string, email: string, password: string): FieldErrors {
   const errors: FieldErrors = {}
@@ -26,10 +27,18 @@ export function validateRegistration(fullName: string, email: string, password: 
   return errors
 }
 
-function serverErrors(error: unknown): { fields: FieldErrors; message: string | null } {
+function serverErrors(error: unknown, loginHref: string): { fields: ShownErrors; message: string | null } {
   if (!(error instanceof ApiError)) return { fields: {}, message: error ? String((error as Error).message) : null }
   if (error.status === 409) {
-    return { fields: { email: 'An account with this email already exists. Log in instead?' }, message: null }
+    const email = (
+      <>
+        An account with this email already exists.{' '}
+        <Link to={loginHref} className="underline">
+          Log in instead?
+        </Link>
+      </>
+    )
+    return { fields: { email }, message: null }
   }
   if (error.status === 422) {
     const fields: FieldErrors = {
@@ -60,8 +69,8 @@ export function RegisterForm({ onRegistered, loginHref }: RegisterFormProps) {
     register.mutate({ fullName, email, password }, { onSuccess: onRegistered })
   }
 
-  const server = serverErrors(register.error)
-  const shown = { ...server.fields, ...errors }
+  const server = serverErrors(register.error, loginHref)
+  const shown: ShownErrors = { ...server.fields, ...errors }
   return (
     <form noValidate onSubmit={onSubmit} className="flex flex-col gap-4" aria-label="Sign up">
       {server.message && <Alert tone="error">{server.message}</Alert>}

@@ -1,5 +1,6 @@
 import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
+import { useState } from 'react'
 import { describe, expect, it, vi } from 'vitest'
 
 import { aBooking, anEvent } from '@/testing/builders'
@@ -90,6 +91,26 @@ describe('BookTicketsPanel', () => {
     renderWithApp(<BookTicketsPanel event={anEvent()} />, signedIn)
     await userEvent.setup().click(screen.getByRole('button', { name: 'Book 1 ticket' }))
     expect(await screen.findByRole('alert')).toHaveTextContent('Sold out')
+  })
+
+  it('says sold out once when the event catches up after losing the last ticket', async () => {
+    stubFetch({ method: 'POST', path: '/bookings', reply: problem(409, { reason: 'insufficient', available_tickets: 0 }) })
+    function Refreshing() {
+      const [event, setEvent] = useState(anEvent({ available_tickets: 1 }))
+      return (
+        <>
+          <button onClick={() => setEvent(anEvent({ available_tickets: 0 }))}>Refresh</button>
+          <BookTicketsPanel event={event} />
+        </>
+      )
+    }
+    renderWithApp(<Refreshing />, signedIn)
+    const user = userEvent.setup()
+    await user.click(screen.getByRole('button', { name: 'Book 1 ticket' }))
+    expect(await screen.findByRole('alert')).toHaveTextContent('Sold out')
+    await user.click(screen.getByRole('button', { name: 'Refresh' }))
+    expect(screen.queryByRole('button', { name: /^Book/ })).not.toBeInTheDocument()
+    expect(screen.getAllByText(/sold out/i)).toHaveLength(1)
   })
 
   it('offers no form for a sold-out, cancelled or started event', () => {

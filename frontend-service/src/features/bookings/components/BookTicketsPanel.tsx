@@ -83,11 +83,14 @@ export function BookTicketsPanel({ event }: { event: Event }) {
           </ButtonLink>
         </div>
       ) : closed ? (
-        <p className="mt-4 text-slate-700">
-          {event.status === 'cancelled' ? 'This event has been cancelled.' : 'This event has already started.'}
-        </p>
+        outcome?.kind !== 'event-closed' && (
+          <p className="mt-4 text-slate-700">
+            {event.status === 'cancelled' ? 'This event has been cancelled.' : 'This event has already started.'}
+          </p>
+        )
       ) : available <= 0 ? (
-        <p className="mt-4 font-medium text-red-800">Sold out: no tickets are left.</p>
+        // After a sold-out answer, the message above already says so.
+        outcome?.kind !== 'sold-out' && <p className="mt-4 font-medium text-red-800">Sold out: no tickets are left.</p>
       ) : (
         <form onSubmit={onSubmit} className="mt-4 flex flex-col gap-4">
           <SelectField

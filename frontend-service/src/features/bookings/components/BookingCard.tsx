@@ -47,7 +47,7 @@ export function BookingCard({ booking, onCancel }: Props) {
         </div>
       </dl>
       <div className="mt-4 flex flex-wrap items-center justify-between gap-3">
-        <p className="text-sm break-all text-slate-600">Reference {booking.id}</p>
+        <p className="text-sm wrap-anywhere text-slate-600">Reference {booking.id}</p>
         {cancellable && (
           <Button variant="secondary" size="sm" onClick={() => onCancel(booking)}>
             Cancel booking

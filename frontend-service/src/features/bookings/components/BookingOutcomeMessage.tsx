@@ -18,7 +18,7 @@ export function BookingOutcomeMessage({ outcome, onRetry, retrying, loginHref }:
             {booking.tickets} ticket{booking.tickets === 1 ? '' : 's'}
             {booking.total_price && booking.currency ? `, ${formatMoney(booking.total_price, booking.currency)}` : ''}.
           </p>
-          <p className="mt-1 break-all">
+          <p className="mt-1 wrap-anywhere">
             Booking reference: <strong>{booking.id}</strong>
           </p>
           <p className="mt-2">

@@ -3,6 +3,8 @@ import { Badge } from '@/components/Badge'
 import type { Event } from '@/lib/api/models'
 import { categoryLabels, eventTimeZone, formatEventDateTime, formatEventTime, formatPrice } from '@/lib/format'
 
+import { descriptionParagraphs } from '../utils/description'
+
 function sameLocalDay(a: string, b: string, timeZone: string): boolean {
   const day = new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'short' })
   return day.format(new Date(a)) === day.format(new Date(b))
@@ -11,6 +13,7 @@ function sameLocalDay(a: string, b: string, timeZone: string): boolean {
 export function EventDetails({ event }: { event: Event }) {
   const timeZone = eventTimeZone(event)
   const endsAt = event.ends_at
+  const paragraphs = descriptionParagraphs(event.description)
   return (
     <div>
       <div className="flex flex-wrap items-center gap-2">
@@ -57,7 +60,18 @@ export function EventDetails({ event }: { event: Event }) {
           </dd>
         </div>
       </dl>
-      {event.description && <p className="mt-6 whitespace-pre-line text-slate-800">{event.description}</p>}
+      {paragraphs.length > 0 && (
+        <section aria-labelledby="event-description" className="mt-5 border-t border-slate-200 pt-4">
+          <h2 id="event-description" className="text-base font-semibold text-slate-900">
+            About this event
+          </h2>
+          {paragraphs.map((paragraph, index) => (
+            <p key={index} className="mt-2 whitespace-pre-line text-slate-800 wrap-break-word">
+              {paragraph}
+            </p>
+          ))}
+        </section>
+      )}
     </div>
   )
 }

@@ -42,7 +42,8 @@ export function EventPage({ bookingPanel }: EventPageProps) {
         </Link>
       </p>
       <PageHeading title={event.data.title} />
-      <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
+      {/* Each box as tall as its content: the details do not stretch to the booking panel. */}
+      <div className="grid items-start gap-6 lg:grid-cols-[1fr_22rem]">
         <div className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
           <EventDetails event={event.data} />
         </div>

@@ -57,7 +57,7 @@ export function MyEventRow({ event, onCancel }: Props) {
           <ButtonLink to={`/organizer/events/${event.id}/edit`} variant="secondary" size="sm" aria-label={`Edit ${event.title}`}>
             Edit
           </ButtonLink>
-          <Button variant="ghost" size="sm" className="text-red-800" onClick={() => onCancel(event)} aria-label={`Cancel ${event.title}`}>
+          <Button variant="ghost-danger" size="sm" onClick={() => onCancel(event)} aria-label={`Cancel ${event.title}`}>
             Cancel event
           </Button>
         </div>
