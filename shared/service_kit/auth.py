@@ -21,6 +21,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2Pas
 
 from service_kit.errors import ForbiddenError, ServiceUnavailableError, UnauthorizedError
 from service_kit.openapi import RETRY_AFTER, WWW_AUTHENTICATE, answers
+from service_kit.retry import RetryPolicy
 from service_kit.settings import ServiceSettings
 
 logger = logging.getLogger(__name__)
@@ -133,8 +134,10 @@ class JwksVerifier:
         audience: str,
         cache_seconds: float = 300,
         min_refetch_seconds: float = 10,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self.http_client = http_client
+        self.retry = retry or RetryPolicy(budget_seconds=4)
         self.jwks_url = jwks_url
         self.issuer = issuer
         self.audience = audience
@@ -156,11 +159,12 @@ class JwksVerifier:
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
             cache_seconds=settings.jwks_cache_seconds,
+            retry=RetryPolicy(budget_seconds=settings.http_retry_budget_seconds),
         )
 
     async def _fetch(self) -> None:
         try:
-            response = await self.http_client.get(self.jwks_url)
+            response = await self.retry.send(self.http_client, "GET", self.jwks_url)
             response.raise_for_status()
             key_set = jwt.PyJWKSet.from_dict(response.json())
         except (httpx.HTTPError, ValueError, jwt.PyJWTError) as exc:

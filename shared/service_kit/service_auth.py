@@ -13,7 +13,17 @@ RENEWAL_MARGIN_SECONDS = 60
 
 
 class ServiceTokenError(ServiceUnavailableError):
+    """No service token could be had, so the call that needed it was not sent.
+
+    `retryable`: user-service could not be reached or failed; a refusal of this service's
+    credentials is not retryable.
+    """
+
     slug = "dependency-unavailable"
+
+    def __init__(self, detail: str, *, retryable: bool) -> None:
+        super().__init__(detail, headers={"Retry-After": "5"}, dependency="user-service")
+        self.retryable = retryable
 
 
 class ServiceTokenProvider:
@@ -57,14 +67,12 @@ class ServiceTokenProvider:
         except httpx.HTTPError as exc:
             raise ServiceTokenError(
                 "user-service is unreachable, so no service token could be obtained.",
-                headers={"Retry-After": "5"},
-                dependency="user-service",
+                retryable=True,
             ) from exc
         if response.status_code != 200:
             raise ServiceTokenError(
                 f"user-service refused this service's credentials ({response.status_code}).",
-                headers={"Retry-After": "5"},
-                dependency="user-service",
+                retryable=response.status_code >= 500,
             )
         body = response.json()
         self._token = body["access_token"]

@@ -57,7 +57,11 @@ class ServiceSettings(BaseSettings):
 
     http_connect_timeout: float = Field(default=2.0, gt=0)
     http_read_timeout: float = Field(default=5.0, gt=0)
-    http_retries: int = Field(default=2, ge=0, le=10)
+    http_retry_budget_seconds: float = Field(
+        default=4,
+        gt=0,
+        description="Total time a retried call of the kit's own (signing keys) may take.",
+    )
     http_max_connections: int = Field(default=100, ge=1)
 
     otel_exporter_otlp_endpoint: str | None = Field(

@@ -5,12 +5,13 @@ from starlette.responses import JSONResponse, Response
 
 from service_kit.context import request_id_var
 from service_kit.http import create_http_client
+from service_kit.retry import Deadline, DeadlineExceededError, RetryPolicy, nothing_sent
 from service_kit.settings import ServiceSettings
 from tests.harness.ports import free_port
+from tests.utils.inprocess import serve
 
-SETTINGS = ServiceSettings(
-    service_name="kit-test", http_connect_timeout=1.5, http_read_timeout=4, http_retries=2
-)
+SETTINGS = ServiceSettings(service_name="kit-test", http_connect_timeout=1.5, http_read_timeout=4)
+POLICY = RetryPolicy(budget_seconds=5)
 
 
 class FlakyApp:
@@ -30,6 +31,34 @@ class FlakyApp:
         else:
             response = JSONResponse({"ok": True})
         await response(scope, receive, send)
+
+
+class SilentApp:
+    """Takes every request and never answers it (until the caller hangs up); counts them."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        if scope["type"] != "http":
+            return
+        self.calls += 1
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+
+class RefusingAfterFirst(httpx.AsyncBaseTransport):
+    """Passes the first request on; refuses every later connection."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.calls = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.calls += 1
+        if self.calls > 1:
+            raise httpx.ConnectError("connection refused", request=request)
+        return await self.inner.handle_async_request(request)
 
 
 def client_for(app: FlakyApp) -> httpx.AsyncClient:
@@ -54,28 +83,42 @@ async def test_client_forwards_the_current_request_id() -> None:
     assert app.seen_headers[0]["x-request-id"] == "req-forward-1"
 
 
-async def test_idempotent_requests_are_retried_on_503() -> None:
-    app = FlakyApp(failures=2)
+async def test_client_alone_never_retries() -> None:
+    app = FlakyApp(failures=1)
     async with client_for(app) as client:
         response = await client.put("http://downstream/x", json={})
+
+    assert response.status_code == 503
+    assert app.calls == 1
+
+
+async def test_idempotent_call_is_retried_on_503_until_answered() -> None:
+    app = FlakyApp(failures=2)
+    async with client_for(app) as client:
+        response = await POLICY.send(client, "PUT", "http://downstream/x", json={})
 
     assert response.status_code == 200
     assert app.calls == 3
 
 
-async def test_retries_stop_at_the_configured_count() -> None:
-    app = FlakyApp(failures=10)
-    async with client_for(app) as client:
-        response = await client.get("http://downstream/x")
+async def test_call_to_a_silent_server_stops_when_the_budget_is_spent() -> None:
+    app = SilentApp()
+    settings = ServiceSettings(service_name="kit-test", http_read_timeout=0.6)
+    policy = RetryPolicy(budget_seconds=2.0, backoff_base_seconds=0.1)
+    async with serve(app, lifespan="off") as url, create_http_client(settings) as client:
+        with pytest.raises(httpx.TimeoutException) as raised:
+            await policy.send(client, "GET", f"{url}/x")
 
-    assert response.status_code == 503
+    # Attempts of 0.6 s with 0.05-0.1 s and then 0.1-0.2 s of backoff between them: the third
+    # starts between 1.35 s and 1.5 s, and no fourth fits before 2 s, whatever the jitter.
     assert app.calls == 3
+    assert not nothing_sent(raised.value)
 
 
-async def test_non_idempotent_requests_are_not_retried() -> None:
+async def test_non_idempotent_call_is_not_retried_once_sent() -> None:
     app = FlakyApp(failures=1)
     async with client_for(app) as client:
-        response = await client.post("http://downstream/x", json={})
+        response = await POLICY.send(client, "POST", "http://downstream/x", json={})
 
     assert response.status_code == 503
     assert app.calls == 1
@@ -84,15 +127,40 @@ async def test_non_idempotent_requests_are_not_retried() -> None:
 async def test_post_with_idempotency_key_is_retried() -> None:
     app = FlakyApp(failures=1)
     async with client_for(app) as client:
-        response = await client.post(
-            "http://downstream/x", json={}, headers={"Idempotency-Key": "k1"}
+        response = await POLICY.send(
+            client, "POST", "http://downstream/x", json={}, headers={"Idempotency-Key": "k1"}
         )
 
     assert response.status_code == 200
     assert app.calls == 2
 
 
-async def test_connection_refused_surfaces_after_retries() -> None:
+async def test_connection_refused_is_retried_and_surfaces_as_not_sent() -> None:
+    policy = RetryPolicy(budget_seconds=0.5)
     async with create_http_client(SETTINGS) as client:
-        with pytest.raises(httpx.ConnectError):
-            await client.post(f"http://127.0.0.1:{free_port()}/x", json={})
+        with pytest.raises(httpx.ConnectError) as raised:
+            await policy.send(client, "POST", f"http://127.0.0.1:{free_port()}/x", json={})
+
+    assert nothing_sent(raised.value)
+
+
+async def test_answer_that_may_have_applied_outlives_later_refused_connections() -> None:
+    app = FlakyApp(failures=100)
+    transport = RefusingAfterFirst(httpx.ASGITransport(app=app))
+    policy = RetryPolicy(budget_seconds=0.5)
+    async with create_http_client(SETTINGS, transport=transport) as client:
+        response = await policy.send(client, "PUT", "http://downstream/x", json={})
+
+    assert response.status_code == 503
+    assert app.calls == 1
+    assert transport.calls > 1
+
+
+async def test_calls_sharing_a_spent_deadline_send_nothing() -> None:
+    app = FlakyApp(failures=0)
+    async with client_for(app) as client:
+        with pytest.raises(DeadlineExceededError) as raised:
+            await POLICY.send(client, "GET", "http://downstream/x", deadline=Deadline.after(0))
+
+    assert app.calls == 0
+    assert nothing_sent(raised.value)

@@ -29,6 +29,7 @@ from starlette.routing import Route
 
 from service_kit.http import create_http_client
 from service_kit.logging import JsonFormatter
+from service_kit.retry import RetryPolicy
 from service_kit.settings import ServiceSettings
 from service_kit.tracing import tracing_of
 from tests.shared.kit_app import create_kit_app
@@ -36,6 +37,8 @@ from tests.utils.asgi import running_client
 from tests.utils.inprocess import serve
 
 DOWNSTREAM = "http://downstream.test"
+# The one retry layer: a call that is retried goes through it, each attempt a span of its own.
+RETRY = RetryPolicy(budget_seconds=5)
 
 relay_router = APIRouter(tags=["kit"])
 
@@ -43,7 +46,7 @@ relay_router = APIRouter(tags=["kit"])
 @relay_router.get("/relay")
 async def relay(request: Request) -> dict[str, int]:
     """Calls the downstream service, as a service calls another within a request."""
-    response = await request.app.state.downstream.get(f"{DOWNSTREAM}/thing")
+    response = await RETRY.send(request.app.state.downstream, "GET", f"{DOWNSTREAM}/thing")
     return {"downstream_status": response.status_code}
 
 
@@ -147,7 +150,7 @@ async def test_calls_made_outside_a_request_start_no_trace() -> None:
     app = traced_relay_app(exporter, downstream)
 
     async with running_client(app):
-        response = await app.state.downstream.get(f"{DOWNSTREAM}/thing")
+        response = await RETRY.send(app.state.downstream, "GET", f"{DOWNSTREAM}/thing")
 
     assert response.status_code == 200
     # Both attempts went, and told the downstream service not to record them either.
