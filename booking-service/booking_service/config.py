@@ -17,11 +17,11 @@ class BookingSettings(SqlServiceSettings):
     )
     max_tickets_per_booking: int = Field(default=10, ge=1, le=1000)
 
-    reservation_attempts: int = Field(
-        default=3,
-        ge=1,
-        le=10,
-        description="Tries of a reservation whose outcome is unknown, within one request.",
+    booking_dependency_budget_seconds: float = Field(
+        default=4,
+        gt=0,
+        description="How long one booking step may wait for user- and event-service, retries "
+        "included; then its outcome is unknown (503 + Retry-After, and recovery settles it).",
     )
     recovery_interval_seconds: float = Field(default=15, gt=0)
     recovery_grace_seconds: float = Field(

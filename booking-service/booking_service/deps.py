@@ -1,14 +1,109 @@
+"""Dependencies of the routes, including every rule of who may act on whose bookings."""
+
+import uuid
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Header, Query
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from booking_service.clients import Clients
 from booking_service.config import BookingSettings
+from booking_service.models import Booking
+from booking_service.schemas import BookingCreate
+from booking_service.service import queries
 from booking_service.service.outbox import OutboxRelay
-from booking_service.service.saga import Clients
+from booking_service.service.placing import BookingRequest
+from service_kit.auth import CurrentPrincipal, Principal, Role
 from service_kit.deps import app_state
+from service_kit.errors import ForbiddenError
 
 SessionsDep = Annotated[async_sessionmaker[AsyncSession], Depends(app_state("sessions"))]
 ClientsDep = Annotated[Clients, Depends(app_state("clients"))]
 RelayDep = Annotated[OutboxRelay, Depends(app_state("outbox_relay"))]
 SettingsDep = Annotated[BookingSettings, Depends(app_state("settings"))]
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="Send the same key to retry safely: the first request's answer is repeated.",
+    ),
+]
+
+
+def _on_behalf_of(principal: Principal, user_id: uuid.UUID | None, *, refusal: str) -> uuid.UUID:
+    """The person whose bookings the caller acts on: `user_id`, or the caller when None.
+
+    A person acts on their own bookings, an admin on anyone's; a service token names no person.
+    """
+    owner = user_id or principal.user_id
+    if owner is None:
+        raise ForbiddenError("Bookings belong to people; this token names no user.")
+    if owner != principal.user_id and principal.role != Role.ADMIN:
+        raise ForbiddenError(refusal)
+    return owner
+
+
+async def _booking_within_cap(booking_in: BookingCreate, settings: SettingsDep) -> BookingCreate:
+    maximum = settings.max_tickets_per_booking
+    if booking_in.tickets > maximum:
+        raise RequestValidationError(
+            [
+                {
+                    "loc": ("body", "tickets"),
+                    "msg": f"Input should be less than or equal to {maximum}",
+                    "type": "less_than_equal",
+                }
+            ]
+        )
+    return booking_in
+
+
+async def _booking_request(
+    booking_in: Annotated[BookingCreate, Depends(_booking_within_cap)],
+    principal: CurrentPrincipal,
+    idempotency_key: IdempotencyKey = None,
+) -> BookingRequest:
+    if principal.role == Role.SERVICE:
+        raise ForbiddenError("Bookings are made by people; a service cannot book.")
+    user_id = _on_behalf_of(
+        principal, booking_in.user_id, refusal="Only admins may book on someone else's behalf."
+    )
+    return BookingRequest(
+        user_id=user_id,
+        event_id=booking_in.event_id,
+        tickets=booking_in.tickets,
+        created_by=principal.subject,
+        idempotency_key=idempotency_key,
+    )
+
+
+async def _listed_user(
+    principal: CurrentPrincipal,
+    user_id: Annotated[
+        uuid.UUID | None, Query(description="Admins only: this user's bookings.")
+    ] = None,
+) -> uuid.UUID | None:
+    if user_id is None and principal.role == Role.ADMIN:
+        return None  # everyone's
+    return _on_behalf_of(principal, user_id, refusal="Only admins may list other users' bookings.")
+
+
+async def _current_booking(
+    booking_id: uuid.UUID, principal: CurrentPrincipal, sessions: SessionsDep
+) -> Booking:
+    async with sessions() as session:
+        booking = await queries.get_booking(session=session, booking_id=booking_id)
+    _on_behalf_of(principal, booking.user_id, refusal="This booking belongs to someone else.")
+    return booking
+
+
+# A valid booking request (tickets within MAX_TICKETS_PER_BOOKING) the caller may make.
+NewBooking = Annotated[BookingRequest, Depends(_booking_request)]
+# Whose bookings a listing shows: one user's, or (None) everyone's, for admins.
+ListedUser = Annotated[uuid.UUID | None, Depends(_listed_user)]
+# The booking named by the path, loaded and authorized: 404 unknown, 403 someone else's.
+CurrentBooking = Annotated[Booking, Depends(_current_booking)]

@@ -7,14 +7,12 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from booking_service.clients.events import EventsClient
+from booking_service.clients import create_clients
 from booking_service.clients.notifications import NotificationsClient
-from booking_service.clients.users import UsersClient
 from booking_service.config import BookingSettings
 from booking_service.routes import bookings_router
 from booking_service.service.outbox import OutboxRelay
 from booking_service.service.recovery import run_recovery_loop
-from booking_service.service.saga import Clients
 from service_kit.app import create_service_app
 from service_kit.auth import JwksVerifier
 from service_kit.health import add_readiness_check
@@ -66,16 +64,24 @@ def create_app(
                 client_secret=settings.service_client_secret,
             )
         )
-        clients = Clients(
-            users=UsersClient(http=http_client, base_url=settings.user_service_url, auth=auth),
-            events=EventsClient(http=http_client, base_url=settings.event_service_url, auth=auth),
+        clients = create_clients(
+            http=http_client,
+            auth=auth,
+            user_service_url=settings.user_service_url,
+            event_service_url=settings.event_service_url,
+            budget_seconds=settings.booking_dependency_budget_seconds,
         )
         relay = OutboxRelay(
             sessions=sessions,
             notifications=NotificationsClient(
                 http=http_client, base_url=settings.notification_service_url, auth=auth
             ),
-            settings=settings,
+            poll_seconds=settings.outbox_poll_seconds,
+            batch_size=settings.outbox_batch_size,
+            max_attempts=settings.outbox_max_attempts,
+            backoff_base_seconds=settings.outbox_backoff_seconds,
+            backoff_max_seconds=settings.outbox_backoff_max_seconds,
+            lease_seconds=settings.outbox_lease_seconds,
         )
         app.state.token_verifier = JwksVerifier.from_settings(settings, http_client)
         app.state.sessions = sessions

@@ -1,12 +1,14 @@
 import uuid
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Enum,
     Index,
     Integer,
     Numeric,
@@ -16,11 +18,25 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from booking_service.statuses import BookingStatus, OutboxStatus
 from service_kit.clock import utcnow
 from service_kit.sql import UTCDateTime, naming_metadata
 
-BOOKING_STATUSES = ("pending", "confirmed", "cancelled", "failed")
-OUTBOX_STATUSES = ("pending", "delivered", "dead")
+
+def _status_column(vocabulary: type[StrEnum]) -> Enum:
+    """A VARCHAR(16) holding the enum's values; the CHECK constraint is `_known_status`'s."""
+    return Enum(
+        vocabulary,
+        native_enum=False,
+        create_constraint=False,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+def _known_status(vocabulary: type[StrEnum]) -> CheckConstraint:
+    values = ", ".join(f"'{member.value}'" for member in vocabulary)
+    return CheckConstraint(f"status IN ({values})", name="status_known")
 
 
 class Base(DeclarativeBase):
@@ -36,9 +52,7 @@ class Booking(Base):
 
     __tablename__ = "bookings"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('pending', 'confirmed', 'cancelled', 'failed')", name="status_known"
-        ),
+        _known_status(BookingStatus),
         CheckConstraint("tickets > 0", name="tickets_positive"),
         # An idempotency key is the caller's: the same key from two callers is two requests.
         UniqueConstraint("created_by", "idempotency_key", name="uq_bookings_idempotency"),
@@ -61,7 +75,9 @@ class Booking(Base):
     currency: Mapped[str | None] = mapped_column(String(3))
     tickets: Mapped[int] = mapped_column(Integer)
     total_price: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[BookingStatus] = mapped_column(
+        _status_column(BookingStatus), default=BookingStatus.PENDING
+    )
     failure_reason: Mapped[str | None] = mapped_column(String(64))
     # The problem answered when the booking failed, so an idempotent replay answers the same.
     failure: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -79,7 +95,7 @@ class OutboxMessage(Base):
 
     __tablename__ = "outbox_messages"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'delivered', 'dead')", name="status_known"),
+        _known_status(OutboxStatus),
         Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
     )
 
@@ -89,7 +105,9 @@ class OutboxMessage(Base):
     # notification-service keeps one notification per (user, dedupe_key): retries are harmless.
     dedupe_key: Mapped[str] = mapped_column(String(128), unique=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[OutboxStatus] = mapped_column(
+        _status_column(OutboxStatus), default=OutboxStatus.PENDING
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -2,7 +2,7 @@
 session's real user-service and event-service in-process, with faults injectable in front of
 each, and a recording stand-in for notification-service."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,10 @@ from tests.utils.faults import FaultyTransport
 from tests.utils.notifications import RecordingNotifications
 from tests.utils.routing import RoutingTransport
 
-FAST_LOOPS = {
+MakeBookingSettings = Callable[..., BookingSettings]
+
+FAST_LOOPS: dict[str, Any] = {
+    "booking_dependency_budget_seconds": 2,
     "outbox_poll_seconds": 0.05,
     "outbox_backoff_seconds": 0.05,
     "outbox_backoff_max_seconds": 0.2,
@@ -90,7 +93,7 @@ def booking_transport(faults: Faults) -> RoutingTransport:
 
 
 @pytest.fixture(scope="session")
-def make_booking_settings(booking_database_url: str) -> Any:
+def make_booking_settings(booking_database_url: str) -> MakeBookingSettings:
     def make(**overrides: Any) -> BookingSettings:
         return BookingSettings(
             **{
@@ -105,7 +108,9 @@ def make_booking_settings(booking_database_url: str) -> Any:
 
 
 @pytest.fixture(scope="session")
-def booking_app(make_booking_settings: Any, booking_transport: RoutingTransport) -> FastAPI:
+def booking_app(
+    make_booking_settings: MakeBookingSettings, booking_transport: RoutingTransport
+) -> FastAPI:
     return create_app(make_booking_settings(), http_transport=booking_transport)
 
 

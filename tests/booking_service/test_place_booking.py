@@ -129,7 +129,7 @@ async def test_not_enough_tickets_conflicts_with_availability(
     assert body["available_tickets"] == 2
     assert body["reason"] == "insufficient"
     listed = await bookings_client.get(
-        "/bookings", params={"event_id": small["id"]}, headers=user.headers
+        "/bookings", params={"event_id": small["id"], "status": "failed"}, headers=user.headers
     )
     assert [(b["status"], b["failure_reason"]) for b in listed.json()] == [
         ("failed", "insufficient")

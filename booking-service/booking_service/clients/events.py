@@ -10,6 +10,7 @@ from booking_service.clients.errors import (
     OutcomeUnknownError,
     TicketsUnavailableError,
 )
+from service_kit.retry import Deadline, RetryPolicy, nothing_sent
 
 SERVICE = "event-service"
 # Events stored before event-service recorded time zones have none: their times read as UTC.
@@ -31,31 +32,65 @@ class EventSnapshot:
     timezone: str = DEFAULT_TIMEZONE
 
 
+def _in_progress(response: httpx.Response) -> bool:
+    """event-service is still applying an earlier attempt with this reference."""
+    if response.status_code != 409:
+        return False
+    try:
+        return bool(response.json().get("reason") == "in-progress")
+    except ValueError:
+        return False
+
+
+def _worth_replaying(response: httpx.Response) -> bool:
+    return response.status_code >= 500 or _in_progress(response)
+
+
 class EventsClient:
-    def __init__(self, *, http: httpx.AsyncClient, base_url: str, auth: httpx.Auth) -> None:
+    def __init__(
+        self, *, http: httpx.AsyncClient, base_url: str, auth: httpx.Auth, retry: RetryPolicy
+    ) -> None:
         self.http = http
         self.base_url = base_url
         self.auth = auth
+        self.retry = retry
 
-    async def reserve(self, *, event_id: str, tickets: int, reference: str) -> EventSnapshot:
-        return await self._change(event_id=event_id, delta=-tickets, reference=reference)
+    async def reserve(
+        self, *, event_id: str, tickets: int, reference: str, deadline: Deadline | None = None
+    ) -> EventSnapshot:
+        return await self._change(
+            event_id=event_id, delta=-tickets, reference=reference, deadline=deadline
+        )
 
-    async def release(self, *, event_id: str, tickets: int, reference: str) -> EventSnapshot:
-        return await self._change(event_id=event_id, delta=tickets, reference=reference)
+    async def release(
+        self, *, event_id: str, tickets: int, reference: str, deadline: Deadline | None = None
+    ) -> EventSnapshot:
+        return await self._change(
+            event_id=event_id, delta=tickets, reference=reference, deadline=deadline
+        )
 
-    async def _change(self, *, event_id: str, delta: int, reference: str) -> EventSnapshot:
-        """One idempotent ticket change; replaying it with the same reference is always safe."""
+    async def _change(
+        self, *, event_id: str, delta: int, reference: str, deadline: Deadline | None
+    ) -> EventSnapshot:
+        """One idempotent ticket change, replayed with the same reference under the retry
+        policy until answered or out of time (default: the policy's budget from now)."""
         try:
-            response = await self.http.put(
+            response = await self.retry.send(
+                self.http,
+                "PUT",
                 f"{self.base_url}/events/{event_id}/update_tickets",
                 json={"delta": delta, "reference": reference},
                 auth=self.auth,
+                deadline=deadline,
+                retry_on=_worth_replaying,
             )
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            raise DependencyUnavailableError(
-                SERVICE, "event-service is unreachable.", outcome="not-sent"
-            ) from exc
         except httpx.HTTPError as exc:
+            if nothing_sent(exc):
+                raise DependencyUnavailableError(
+                    SERVICE,
+                    f"event-service could not be reached ({type(exc).__name__}).",
+                    outcome="not-sent",
+                ) from exc
             raise OutcomeUnknownError(
                 SERVICE, f"event-service did not answer in time ({type(exc).__name__})."
             ) from exc
@@ -74,11 +109,11 @@ class EventsClient:
             )
         if response.status_code == 404:
             raise EventNotFoundError(f"No event with id {event_id}.")
+        if _in_progress(response):
+            # An earlier attempt with this reference is still running: its outcome decides.
+            raise OutcomeUnknownError(SERVICE, "event-service is still applying a change.")
         if response.status_code == 409:
             body = response.json()
-            if body.get("reason") == "in-progress":
-                # An earlier attempt with this reference is still running: its outcome decides.
-                raise OutcomeUnknownError(SERVICE, "event-service is still applying a change.")
             raise TicketsUnavailableError(
                 body.get("detail") or "The tickets are not available.",
                 reason=body.get("reason", "unavailable"),

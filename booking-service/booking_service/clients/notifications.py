@@ -2,6 +2,8 @@ from typing import Any
 
 import httpx
 
+from service_kit.service_auth import ServiceTokenError
+
 SERVICE = "notification-service"
 
 
@@ -18,7 +20,10 @@ class NotificationsClient:
         self.auth = auth
 
     async def send(self, payload: dict[str, Any]) -> None:
-        """Store (and email) one notification; a repeat with its dedupe_key is harmless."""
+        """Store (and email) one notification; a repeat with its dedupe_key is harmless.
+
+        One attempt: the outbox relay is what retries a delivery.
+        """
         try:
             response = await self.http.post(
                 f"{self.base_url}/notifications", json=payload, auth=self.auth
@@ -27,6 +32,8 @@ class NotificationsClient:
             raise DeliveryError(
                 f"{SERVICE} unreachable: {type(exc).__name__}", permanent=False
             ) from exc
+        except ServiceTokenError as exc:
+            raise DeliveryError(f"no service token: {exc}", permanent=False) from exc
         if response.status_code in (200, 201):
             return
         retryable = response.status_code >= 500 or response.status_code in (401, 408, 429)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 import httpx
 
 from booking_service.clients.errors import DependencyUnavailableError, UserNotFoundError
+from service_kit.retry import Deadline, RetryPolicy
 
 SERVICE = "user-service"
 
@@ -15,14 +16,24 @@ class UserInfo:
 
 
 class UsersClient:
-    def __init__(self, *, http: httpx.AsyncClient, base_url: str, auth: httpx.Auth) -> None:
+    def __init__(
+        self, *, http: httpx.AsyncClient, base_url: str, auth: httpx.Auth, retry: RetryPolicy
+    ) -> None:
         self.http = http
         self.base_url = base_url
         self.auth = auth
+        self.retry = retry
 
-    async def get_user(self, user_id: uuid.UUID) -> UserInfo:
+    async def get_user(self, user_id: uuid.UUID, *, deadline: Deadline | None = None) -> UserInfo:
+        """The user, by `deadline` (default: the retry policy's budget from now)."""
         try:
-            response = await self.http.get(f"{self.base_url}/users/{user_id}", auth=self.auth)
+            response = await self.retry.send(
+                self.http,
+                "GET",
+                f"{self.base_url}/users/{user_id}",
+                auth=self.auth,
+                deadline=deadline,
+            )
         except httpx.HTTPError as exc:
             raise DependencyUnavailableError(
                 SERVICE, f"user-service did not answer ({type(exc).__name__})."

@@ -13,8 +13,8 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from booking_service.clients.notifications import DeliveryError, NotificationsClient
-from booking_service.config import BookingSettings
 from booking_service.models import OutboxMessage
+from booking_service.statuses import OutboxStatus
 from service_kit.backoff import backoff_seconds
 from service_kit.clock import utcnow
 from service_kit.loops import run_periodically
@@ -23,16 +23,34 @@ logger = logging.getLogger(__name__)
 
 
 class OutboxRelay:
+    """Delivers due messages every `poll_seconds` (or when woken), `batch_size` at a time.
+
+    A failed delivery is tried again after jittered exponential backoff (`backoff_base_seconds`
+    doubling up to `backoff_max_seconds`), `max_attempts` times in all, and a claimed message
+    is kept for `lease_seconds` before another relay may take it. The relay is the only layer
+    that retries a delivery.
+    """
+
     def __init__(
         self,
         *,
         sessions: async_sessionmaker[AsyncSession],
         notifications: NotificationsClient,
-        settings: BookingSettings,
+        poll_seconds: float,
+        batch_size: int,
+        max_attempts: int,
+        backoff_base_seconds: float,
+        backoff_max_seconds: float,
+        lease_seconds: float,
     ) -> None:
         self.sessions = sessions
         self.notifications = notifications
-        self.settings = settings
+        self.poll_seconds = poll_seconds
+        self.batch_size = batch_size
+        self.max_attempts = max_attempts
+        self.backoff_base_seconds = backoff_base_seconds
+        self.backoff_max_seconds = backoff_max_seconds
+        self.lease_seconds = lease_seconds
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -42,17 +60,15 @@ class OutboxRelay:
     def backoff(self, attempts: int) -> timedelta:
         return timedelta(
             seconds=backoff_seconds(
-                attempts,
-                base=self.settings.outbox_backoff_seconds,
-                cap=self.settings.outbox_backoff_max_seconds,
+                attempts, base=self.backoff_base_seconds, cap=self.backoff_max_seconds
             )
         )
 
     async def _claim(self) -> list[OutboxMessage]:
         now = utcnow()
-        lease = now + timedelta(seconds=self.settings.outbox_lease_seconds)
+        lease = now + timedelta(seconds=self.lease_seconds)
         claimable = (
-            OutboxMessage.status == "pending",
+            OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.next_attempt_at <= now,
             or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now),
         )
@@ -64,7 +80,7 @@ class OutboxRelay:
                         select(OutboxMessage)
                         .where(*claimable)
                         .order_by(OutboxMessage.next_attempt_at)
-                        .limit(self.settings.outbox_batch_size)
+                        .limit(self.batch_size)
                     )
                 )
                 .scalars()
@@ -87,19 +103,19 @@ class OutboxRelay:
             await self.notifications.send(message.payload)
         except DeliveryError as exc:
             attempts = message.attempts + 1
-            dead = exc.permanent or attempts >= self.settings.outbox_max_attempts
+            dead = exc.permanent or attempts >= self.max_attempts
             values = {
                 "attempts": attempts,
                 "last_error": str(exc)[:500],
                 "locked_until": None,
-                "status": "dead" if dead else "pending",
+                "status": OutboxStatus.DEAD if dead else OutboxStatus.PENDING,
                 "next_attempt_at": utcnow() + self.backoff(attempts),
             }
             log = logger.error if dead else logger.info
             log("notification %s not delivered (attempt %d): %s", message.id, attempts, exc)
         else:
             values = {
-                "status": "delivered",
+                "status": OutboxStatus.DELIVERED,
                 "delivered_at": utcnow(),
                 "locked_until": None,
                 "attempts": message.attempts + 1,
@@ -110,7 +126,7 @@ class OutboxRelay:
                 # Only while still pending: a relay whose lease ran out must not overwrite
                 # the outcome recorded by the relay that took the message over.
                 update(OutboxMessage)
-                .where(OutboxMessage.id == message.id, OutboxMessage.status == "pending")
+                .where(OutboxMessage.id == message.id, OutboxMessage.status == OutboxStatus.PENDING)
                 .values(values)
             )
             await session.commit()
@@ -124,8 +140,8 @@ class OutboxRelay:
     async def run(self) -> None:
         async def relay() -> bool:
             # A full batch means more may be waiting: take the next one at once.
-            return await self.deliver_due() == self.settings.outbox_batch_size
+            return await self.deliver_due() == self.batch_size
 
         await run_periodically(
-            relay, interval=self.settings.outbox_poll_seconds, name="outbox relay", wake=self._wake
+            relay, interval=self.poll_seconds, name="outbox relay", wake=self._wake
         )

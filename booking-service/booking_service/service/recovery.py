@@ -1,8 +1,9 @@
 """Settling bookings that a crash or an outage left half-done, at startup and periodically.
 
 - A booking still `pending` after the grace period was interrupted between recording it and
-  confirming it. Replaying its reservation (same reference, idempotent) gives the definitive
-  outcome: reserved -> confirm it; refused -> mark it failed.
+  confirming it. The saga's steps run again, as a request runs them (verify the user, replay
+  the reservation with the same reference, confirm): reserved -> confirmed; refused -> failed;
+  still unknown -> left for the next pass.
 - A `failed` booking with `release_pending` may hold tickets (its reservation's outcome was
   unknown). Replaying the reservation settles that outcome, then the tickets are released.
 
@@ -11,21 +12,18 @@ Every step is conditional on the booking's state, so replicas may run this at th
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from booking_service.clients.errors import (
-    EventNotFoundError,
-    TicketsUnavailableError,
-    UserNotFoundError,
-)
+from booking_service.clients import Clients
 from booking_service.models import Booking
 from booking_service.service import saga
+from booking_service.statuses import BookingStatus
 from service_kit.clock import utcnow
-from service_kit.errors import ServiceUnavailableError
+from service_kit.errors import ProblemError, ServiceUnavailableError
 from service_kit.loops import run_periodically
 
 logger = logging.getLogger(__name__)
@@ -39,74 +37,54 @@ class RecoveryReport:
     released: int = 0
     deferred: int = 0
     seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)
 
 
 async def _settle_pending(
     sessions: async_sessionmaker[AsyncSession],
-    clients: saga.Clients,
+    clients: Clients,
     booking: Booking,
     report: RecoveryReport,
 ) -> None:
     try:
-        event = await clients.events.reserve(
-            event_id=booking.event_id, tickets=booking.tickets, reference=str(booking.id)
-        )
-        email = booking.user_email or (await clients.users.get_user(booking.user_id)).email
-    except (TicketsUnavailableError, EventNotFoundError) as refusal:
-        async with sessions() as session:
-            await saga.fail(
-                session=session, booking_id=booking.id, error=refusal, release_pending=False
-            )
-        report.failed += 1
-        return
-    except UserNotFoundError as refusal:
-        async with sessions() as session:
-            await saga.fail(
-                session=session, booking_id=booking.id, error=refusal, release_pending=True
-            )
-        report.failed += 1
-        return
+        reservation = await saga.reserve(clients=clients, booking=booking)
     except ServiceUnavailableError:
-        report.deferred += 1
+        report.deferred += 1  # still unknown: the next pass tries again
+        return
+    except ProblemError as refusal:
+        async with sessions() as session:
+            await saga.fail(
+                session=session,
+                booking_id=booking.id,
+                error=refusal,
+                release_pending=saga.may_hold_tickets(refusal, resumed=True),
+            )
+        report.failed += 1
         return
     async with sessions() as session:
-        if await saga.confirm(session=session, booking=booking, email=email, event=event):
+        if await saga.confirm(session=session, booking=booking, reservation=reservation):
             report.confirmed += 1
 
 
 async def _release_held(
     sessions: async_sessionmaker[AsyncSession],
-    clients: saga.Clients,
+    clients: Clients,
     booking: Booking,
     report: RecoveryReport,
 ) -> None:
-    reference = str(booking.id)
     try:
-        try:
-            await clients.events.reserve(
-                event_id=booking.event_id, tickets=booking.tickets, reference=reference
-            )
-        except (TicketsUnavailableError, EventNotFoundError):
-            pass  # never reserved: nothing is held
-        else:
-            try:
-                await clients.events.release(
-                    event_id=booking.event_id, tickets=booking.tickets, reference=reference
-                )
-            except (TicketsUnavailableError, EventNotFoundError) as refusal:
-                # A definitive refusal: nothing of this booking can be released any more.
-                logger.error("event-service refused to release booking %s: %s", booking.id, refusal)
-            else:
-                report.released += 1
+        if await saga.release_held(clients=clients, booking=booking):
+            report.released += 1
     except ServiceUnavailableError:
         report.deferred += 1
         return
+    except ProblemError as refusal:
+        # A definitive refusal: nothing of this booking can be released any more.
+        logger.error("event-service refused to release booking %s: %s", booking.id, refusal)
     await saga.clear_release_pending(sessions=sessions, booking_id=booking.id)
 
 
 async def recover_bookings(
-    *, sessions: async_sessionmaker[AsyncSession], clients: saga.Clients, grace: timedelta
+    *, sessions: async_sessionmaker[AsyncSession], clients: Clients, grace: timedelta
 ) -> RecoveryReport:
     started = time.perf_counter()
     report = RecoveryReport()
@@ -116,7 +94,7 @@ async def recover_bookings(
             (
                 await session.execute(
                     select(Booking)
-                    .where(Booking.status == "pending", Booking.updated_at < cutoff)
+                    .where(Booking.status == BookingStatus.PENDING, Booking.updated_at < cutoff)
                     .order_by(Booking.updated_at)
                     .limit(BATCH_SIZE)
                 )
@@ -129,7 +107,7 @@ async def recover_bookings(
                 await session.execute(
                     select(Booking)
                     .where(
-                        Booking.status.in_(("failed", "cancelled")),
+                        Booking.status.in_((BookingStatus.FAILED, BookingStatus.CANCELLED)),
                         Booking.release_pending.is_(True),
                     )
                     .order_by(Booking.updated_at)
@@ -163,7 +141,7 @@ async def recover_bookings(
 async def run_recovery_loop(
     *,
     sessions: async_sessionmaker[AsyncSession],
-    clients: saga.Clients,
+    clients: Clients,
     grace: timedelta,
     interval: float,
 ) -> None:

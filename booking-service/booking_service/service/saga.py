@@ -1,6 +1,14 @@
-"""The steps of a booking that talk to other services, shared by requests and recovery."""
+"""The steps of a booking's saga, taken alike by requests and by recovery.
 
-import asyncio
+    pending --reserve, confirm--> confirmed           (with its notice, in one transaction)
+    pending --refused--> failed                       (nothing held)
+    pending --outcome unknown--> failed, release_pending
+    failed or cancelled, release_pending --release_held--> release settled
+
+The calls to other services go through the typed clients, whose retry policy is the only one:
+the calls of one step share one time budget.
+"""
+
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -9,78 +17,70 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from booking_service.clients.errors import OutcomeUnknownError
-from booking_service.clients.events import EventsClient, EventSnapshot
-from booking_service.clients.users import UsersClient
+from booking_service.clients import Clients
+from booking_service.clients.errors import (
+    EventNotFoundError,
+    OutcomeUnknownError,
+    TicketsUnavailableError,
+)
+from booking_service.clients.events import EventSnapshot
 from booking_service.models import Booking
 from booking_service.service.notices import booking_notice
+from booking_service.service.replays import describe_failure
+from booking_service.statuses import BookingStatus
 from service_kit.clock import utcnow
 from service_kit.errors import ProblemError
 
-RESERVATION_RETRY_DELAY_SECONDS = 0.2
+# event-service's definitive answers to a reservation: after one of them nothing is held.
+RESERVATION_REFUSALS = (TicketsUnavailableError, EventNotFoundError)
 
 
 @dataclass(frozen=True)
-class Clients:
-    users: UsersClient
-    events: EventsClient
+class Reservation:
+    """What the saga learnt on the way: the user's email and the event, as reserved."""
+
+    email: str
+    event: EventSnapshot
 
 
-class StoredProblemError(ProblemError):
-    """A failure answered earlier, answered again for an idempotent replay."""
+async def reserve(*, clients: Clients, booking: Booking) -> Reservation:
+    """Verify the booking's user, then reserve its tickets (the booking id is the reference).
 
-    def __init__(self, failure: dict[str, Any]) -> None:
-        super().__init__(
-            failure.get("detail"), headers=failure.get("headers") or {}, **failure.get("extra", {})
-        )
-        self.status = failure["status"]
-        self.slug = failure["slug"]
-
-
-def describe_failure(error: ProblemError) -> dict[str, Any]:
-    return {
-        "status": error.status,
-        "slug": error.slug,
-        "detail": error.detail,
-        "headers": error.headers,
-        "extra": error.extra,
-    }
+    Both calls share one time budget. Raises the problem of the step that failed.
+    """
+    deadline = clients.deadline()
+    user = await clients.users.get_user(booking.user_id, deadline=deadline)
+    event = await clients.events.reserve(
+        event_id=booking.event_id,
+        tickets=booking.tickets,
+        reference=str(booking.id),
+        deadline=deadline,
+    )
+    return Reservation(email=user.email, event=event)
 
 
-async def reserve_with_replays(
-    *, events: EventsClient, booking: Booking, attempts: int
-) -> EventSnapshot:
-    """Reserve for the booking; an unknown outcome is settled by replaying the same reference."""
-    last_unknown: OutcomeUnknownError | None = None
-    for attempt in range(attempts):
-        try:
-            return await events.reserve(
-                event_id=booking.event_id, tickets=booking.tickets, reference=str(booking.id)
-            )
-        except OutcomeUnknownError as exc:
-            last_unknown = exc
-        except ProblemError as exc:
-            # A definitive answer, or unreachable now: either way, after an unknown outcome the
-            # tickets may be held and recovery must settle them.
-            if last_unknown is not None and exc.status >= 500:
-                raise last_unknown from exc
-            raise
-        await asyncio.sleep(RESERVATION_RETRY_DELAY_SECONDS * (attempt + 1))
-    assert last_unknown is not None
-    raise last_unknown
+def may_hold_tickets(error: ProblemError, *, resumed: bool) -> bool:
+    """Whether a booking that `reserve` failed with `error` may still hold tickets.
+
+    A refusal by event-service settles it (nothing held); an unknown outcome may hold them; any
+    other failure holds nothing, unless the booking was `resumed` after an interruption (a
+    reservation from before it may exist).
+    """
+    if isinstance(error, RESERVATION_REFUSALS):
+        return False
+    return isinstance(error, OutcomeUnknownError) or resumed
 
 
-async def confirm(
-    *, session: AsyncSession, booking: Booking, email: str, event: EventSnapshot
-) -> bool:
+async def confirm(*, session: AsyncSession, booking: Booking, reservation: Reservation) -> bool:
     """Pending -> confirmed with the event's snapshot, and its notice, in one transaction.
 
     `booking` is a detached copy; it is updated to match. False if the booking was no longer
     pending (a concurrent request or recovery settled it).
     """
+    event = reservation.event
     values: dict[str, Any] = {
-        "status": "confirmed",
-        "user_email": email,
+        "status": BookingStatus.CONFIRMED,
+        "user_email": reservation.email,
         "event_title": event.title,
         "event_starts_at": event.starts_at,
         "event_timezone": event.timezone,
@@ -92,7 +92,9 @@ async def confirm(
         "updated_at": utcnow(),
     }
     claimed = await session.execute(
-        update(Booking).where(Booking.id == booking.id, Booking.status == "pending").values(values)
+        update(Booking)
+        .where(Booking.id == booking.id, Booking.status == BookingStatus.PENDING)
+        .values(values)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         await session.rollback()
@@ -111,9 +113,9 @@ async def fail(
     reason = error.extra.get("reason") or error.slug
     await session.execute(
         update(Booking)
-        .where(Booking.id == booking_id, Booking.status == "pending")
+        .where(Booking.id == booking_id, Booking.status == BookingStatus.PENDING)
         .values(
-            status="failed",
+            status=BookingStatus.FAILED,
             failure_reason=str(reason)[:64],
             failure=describe_failure(error),
             release_pending=release_pending,
@@ -121,6 +123,29 @@ async def fail(
         )
     )
     await session.commit()
+
+
+async def release_held(*, clients: Clients, booking: Booking) -> bool:
+    """Settle what the booking may hold: replay its reservation to learn the outcome, then
+    release the tickets. False if the reservation was never made (nothing held).
+
+    Both calls share one time budget; event-service's refusal of the release is raised.
+    """
+    deadline = clients.deadline()
+    reference = str(booking.id)
+    try:
+        await clients.events.reserve(
+            event_id=booking.event_id,
+            tickets=booking.tickets,
+            reference=reference,
+            deadline=deadline,
+        )
+    except RESERVATION_REFUSALS:
+        return False
+    await clients.events.release(
+        event_id=booking.event_id, tickets=booking.tickets, reference=reference, deadline=deadline
+    )
+    return True
 
 
 async def clear_release_pending(

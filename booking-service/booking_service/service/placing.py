@@ -1,0 +1,100 @@
+"""Placing a booking: record it, run the saga's steps, answer what they decided."""
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from booking_service.clients import Clients
+from booking_service.models import Booking
+from booking_service.service import queries, replays, saga
+from booking_service.statuses import BookingStatus
+from service_kit.errors import ProblemError, ServiceUnavailableError
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """A valid, authorized request: `user_id` is whom the booking is for."""
+
+    user_id: uuid.UUID
+    event_id: str
+    tickets: int
+    created_by: str
+    idempotency_key: str | None
+
+    @property
+    def fingerprint(self) -> str:
+        canonical = json.dumps(
+            {"user_id": str(self.user_id), "event_id": self.event_id, "tickets": self.tickets},
+            sort_keys=True,
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def place_booking(
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    clients: Clients,
+    request: BookingRequest,
+    idempotency_wait_seconds: float,
+) -> Booking:
+    """Verify the user, reserve the tickets, confirm; the booking is recorded before any call.
+
+    A repeated Idempotency-Key answers what its first request answered (waiting up to
+    `idempotency_wait_seconds` for it). Raises the problem the booking failed with.
+    """
+    booking = Booking(
+        user_id=request.user_id,
+        event_id=request.event_id,
+        tickets=request.tickets,
+        status=BookingStatus.PENDING,
+        idempotency_key=request.idempotency_key,
+        request_fingerprint=request.fingerprint,
+        created_by=request.created_by,
+    )
+    async with sessions() as session:
+        session.add(booking)
+        try:
+            await session.commit()
+        except IntegrityError:
+            await session.rollback()
+            return await replays.first_answer(
+                sessions=sessions,
+                created_by=request.created_by,
+                idempotency_key=request.idempotency_key,
+                fingerprint=request.fingerprint,
+                wait_seconds=idempotency_wait_seconds,
+            )
+    try:
+        reservation = await saga.reserve(clients=clients, booking=booking)
+    except ProblemError as error:
+        async with sessions() as session:
+            await saga.fail(
+                session=session,
+                booking_id=booking.id,
+                error=error,
+                release_pending=saga.may_hold_tickets(error, resumed=False),
+            )
+        raise
+    try:
+        async with sessions() as session:
+            confirmed = await saga.confirm(
+                session=session, booking=booking, reservation=reservation
+            )
+    except Exception as exc:
+        # The tickets are held and the booking is pending: recovery confirms it later.
+        raise ServiceUnavailableError(
+            "The booking could not be saved; it will be completed shortly.",
+            headers={"Retry-After": "5"},
+            dependency="database",
+        ) from exc
+    if confirmed:
+        return booking
+    # Settled meanwhile by recovery: answer what it decided.
+    async with sessions() as session:
+        return replays.settled_answer(
+            await queries.get_booking(session=session, booking_id=booking.id)
+        )
