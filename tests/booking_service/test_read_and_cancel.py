@@ -79,6 +79,32 @@ async def test_list_filters_and_admin_view(
         assert_problem(await bookings_client.get("/bookings", params=params, headers=admin), 422)
 
 
+async def test_list_leaves_out_failed_attempts_unless_asked_for_them(
+    bookings_client: httpx.AsyncClient,
+    event: dict[str, Any],
+    user: TestUser,
+    admin_token: str,
+) -> None:
+    booked = (await book(bookings_client, user.headers, event["id"], tickets=2)).json()
+    refused = await book(bookings_client, user.headers, event["id"], tickets=9)
+    assert_problem(refused, 409)
+    admin = bearer(admin_token)
+    by_event = {"event_id": event["id"]}
+
+    own = await bookings_client.get("/bookings", headers=user.headers)
+    everyone = await bookings_client.get("/bookings", params=by_event, headers=admin)
+    failed = await bookings_client.get(
+        "/bookings", params={**by_event, "status": "failed"}, headers=admin
+    )
+
+    assert [b["id"] for b in own.json()] == [booked["id"]]
+    assert own.headers["x-total-count"] == "1"
+    assert [b["id"] for b in everyone.json()] == [booked["id"]]
+    assert everyone.headers["x-total-count"] == "1"
+    assert [(b["status"], b["tickets"]) for b in failed.json()] == [("failed", 9)]
+    assert failed.headers["x-total-count"] == "1"
+
+
 async def test_read_one_booking_authorization(
     bookings_client: httpx.AsyncClient,
     event: dict[str, Any],
