@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from booking_service.models import Booking, OutboxMessage
+from booking_service.statuses import BookingStatus
 from event_service.models import EventStore
 
 
@@ -37,7 +38,7 @@ async def confirmed_tickets(sessions: async_sessionmaker[AsyncSession], event_id
     async with sessions() as session:
         total = await session.scalar(
             select(func.coalesce(func.sum(Booking.tickets), 0)).where(
-                Booking.event_id == event_id, Booking.status == "confirmed"
+                Booking.event_id == event_id, Booking.status == BookingStatus.CONFIRMED
             )
         )
     return int(total or 0)
@@ -54,7 +55,9 @@ async def assert_event_accounting(
     assert sold == await confirmed_tickets(sessions, event_id)
     async with sessions() as session:
         pending = await session.scalar(
-            select(func.count()).where(Booking.event_id == event_id, Booking.status == "pending")
+            select(func.count()).where(
+                Booking.event_id == event_id, Booking.status == BookingStatus.PENDING
+            )
         )
         held = await session.scalar(
             select(func.count()).where(
