@@ -63,8 +63,8 @@ async def _booking_within_cap(booking_in: BookingCreate, settings: SettingsDep) 
 
 
 async def _booking_request(
+    principal: CurrentPrincipal,  # first: an anonymous caller is told 401 before anything else
     booking_in: Annotated[BookingCreate, Depends(_booking_within_cap)],
-    principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
 ) -> BookingRequest:
     if principal.role == Role.SERVICE:

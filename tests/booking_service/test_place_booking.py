@@ -184,3 +184,28 @@ async def test_bad_booking_input_is_rejected_and_nothing_reserved(
         "/bookings", params={"event_id": event["id"]}, headers=user.headers
     )
     assert listed.json() == []
+
+
+async def test_anonymous_booking_over_the_ticket_cap_is_unauthorized_first(
+    bookings_client: httpx.AsyncClient, event: dict[str, Any]
+) -> None:
+    response = await bookings_client.post(
+        "/bookings", json={"event_id": event["id"], "tickets": 11}
+    )
+
+    assert_problem(response, 401)
+
+
+async def test_ticket_cap_problem_names_the_tickets_field(
+    bookings_client: httpx.AsyncClient, event: dict[str, Any], user: TestUser
+) -> None:
+    response = await book(bookings_client, user.headers, event["id"], tickets=11)
+
+    body = assert_problem(response, 422)
+    assert body["errors"] == [
+        {
+            "field": "body.tickets",
+            "message": "Input should be less than or equal to 10",
+            "type": "less_than_equal",
+        }
+    ]
