@@ -17,6 +17,7 @@ from booking_service.service.placing import BookingRequest
 from service_kit.auth import CurrentPrincipal, Principal, Role
 from service_kit.deps import app_state
 from service_kit.errors import ForbiddenError
+from service_kit.openapi import answers
 
 SessionsDep = Annotated[async_sessionmaker[AsyncSession], Depends(app_state("sessions"))]
 ClientsDep = Annotated[Clients, Depends(app_state("clients"))]
@@ -62,6 +63,7 @@ async def _booking_within_cap(booking_in: BookingCreate, settings: SettingsDep) 
     return booking_in
 
 
+@answers({403: {"description": "A service token, or a booking for someone else by a non-admin"}})
 async def _booking_request(
     principal: CurrentPrincipal,  # first: an anonymous caller is told 401 before anything else
     booking_in: Annotated[BookingCreate, Depends(_booking_within_cap)],
@@ -81,6 +83,7 @@ async def _booking_request(
     )
 
 
+@answers({403: {"description": "Another user's bookings, asked for by a non-admin or a service"}})
 async def _listed_user(
     principal: CurrentPrincipal,
     user_id: Annotated[
@@ -92,6 +95,12 @@ async def _listed_user(
     return _on_behalf_of(principal, user_id, refusal="Only admins may list other users' bookings.")
 
 
+@answers(
+    {
+        403: {"description": "The booking belongs to someone else"},
+        404: {"description": "No booking has this id"},
+    }
+)
 async def _current_booking(
     booking_id: uuid.UUID, principal: CurrentPrincipal, sessions: SessionsDep
 ) -> Booking:
