@@ -48,6 +48,7 @@ def _on_behalf_of(principal: Principal, user_id: uuid.UUID | None, *, refusal: s
     return owner
 
 
+@answers({422: {"description": "More tickets than MAX_TICKETS_PER_BOOKING"}})
 async def _booking_within_cap(booking_in: BookingCreate, settings: SettingsDep) -> BookingCreate:
     maximum = settings.max_tickets_per_booking
     if booking_in.tickets > maximum:
@@ -63,7 +64,13 @@ async def _booking_within_cap(booking_in: BookingCreate, settings: SettingsDep) 
     return booking_in
 
 
-@answers({403: {"description": "A service token, or a booking for someone else by a non-admin"}})
+@answers(
+    {
+        403: {"description": "A service token, or a booking for someone else by a non-admin"},
+        # Raised when placing the booking; documented with the header it is about.
+        422: {"description": "The Idempotency-Key was used before for another booking request"},
+    }
+)
 async def _booking_request(
     principal: CurrentPrincipal,  # first: an anonymous caller is told 401 before anything else
     booking_in: Annotated[BookingCreate, Depends(_booking_within_cap)],

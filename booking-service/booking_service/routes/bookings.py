@@ -38,11 +38,6 @@ router = APIRouter(prefix="/bookings", tags=["bookings"])
             "first request with this Idempotency-Key is still running (with `Retry-After`)",
             "headers": RETRY_AFTER,
         },
-        422: {
-            "description": "The request is invalid: `errors` lists the offending fields (at most "
-            "MAX_TICKETS_PER_BOOKING tickets); or the Idempotency-Key was used before for "
-            "another request"
-        },
         503: {
             "description": "A service this depends on (`dependency` names it) is unavailable or "
             "did not answer in time; whatever the booking may hold is settled by recovery",

@@ -11,13 +11,13 @@ export interface paths {
         };
         /**
          * Your bookings (admins: everyone's)
-         * @description Newest first; a JSON array with the number of matches in `X-Total-Count`.
+         * @description Newest first; a JSON array with the number of matches in `X-Total-Count`. Failed booking attempts are not bookings and are left out, unless `status=failed` asks for them (for admins too).
          */
         get: operations["bookings-list_bookings"];
         put?: never;
         /**
          * Book tickets
-         * @description Verifies the user, reserves the tickets at event-service and confirms the booking; the confirmation is then sent by notification-service. 404 for an unknown user or event, 409 when the event is cancelled, started or short of tickets (with `available_tickets`), 503 with `Retry-After` naming the `dependency` that failed.
+         * @description Verifies the user, reserves the tickets at event-service and confirms the booking; the confirmation is then sent by notification-service. 404 for an unknown user or event, 409 when the event is cancelled, started or short of tickets (with `available_tickets`), 503 with `Retry-After` naming the `dependency` that failed or did not answer within `BOOKING_DEPENDENCY_BUDGET_SECONDS`.
          */
         post: operations["bookings-create_booking"];
         delete?: never;
@@ -54,7 +54,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a booking and release its tickets
-         * @description Cancelling a cancelled booking returns it unchanged. 409 once the event has started or when the booking is not confirmed.
+         * @description Cancelling a cancelled booking returns it unchanged. 409 once the event has started or when the booking is not confirmed. The cancellation is recorded before the tickets are released; if event-service cannot release them now, recovery does it later.
          */
         post: operations["bookings-cancel_booking"];
         delete?: never;
@@ -149,11 +149,7 @@ export interface components {
             tickets: number;
             /** Total Price */
             total_price: string | null;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "pending" | "confirmed" | "cancelled" | "failed";
+            status: components["schemas"]["BookingStatus"];
             /** Failure Reason */
             failure_reason: string | null;
             /** Idempotency Key */
@@ -169,6 +165,12 @@ export interface components {
              */
             updated_at: string;
         };
+        /**
+         * BookingStatus
+         * @description Where a booking's saga stands.
+         * @enum {string}
+         */
+        BookingStatus: "pending" | "confirmed" | "cancelled" | "failed";
         /** FieldError */
         FieldError: {
             /**
@@ -239,12 +241,13 @@ export interface operations {
     "bookings-list_bookings": {
         parameters: {
             query?: {
-                status?: ("pending" | "confirmed" | "cancelled" | "failed") | null;
+                /** @description Only bookings in this state. */
+                status?: components["schemas"]["BookingStatus"] | null;
                 event_id?: string | null;
-                /** @description Admins only */
-                user_id?: string | null;
                 limit?: number;
                 offset?: number;
+                /** @description Admins only: this user's bookings. */
+                user_id?: string | null;
             };
             header?: never;
             path?: never;
@@ -266,6 +269,15 @@ export interface operations {
                 headers: {
                     /** @description `Bearer`: the operation needs a bearer access token. */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Another user's bookings, asked for by a non-admin or a service */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -339,6 +351,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A service token, or a booking for someone else by a non-admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unknown user or event */
             404: {
                 headers: {
@@ -348,16 +369,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not enough tickets, or the event is cancelled or started */
+            /** @description Not enough tickets, or the event is cancelled or started; or the first request with this Idempotency-Key is still running (with `Retry-After`) */
             409: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). The Idempotency-Key was used before for another booking request. More tickets than MAX_TICKETS_PER_BOOKING. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -375,7 +398,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A service this depends on is unavailable. Tokens cannot be verified: user-service's signing keys are unavailable. */
+            /** @description A service this depends on (`dependency` names it) is unavailable or did not answer in time; whatever the booking may hold is settled by recovery. Tokens cannot be verified: user-service's signing keys are unavailable. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -413,6 +436,24 @@ export interface operations {
                 headers: {
                     /** @description `Bearer`: the operation needs a bearer access token. */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The booking belongs to someone else */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No booking has this id */
+            404: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -475,6 +516,33 @@ export interface operations {
                 headers: {
                     /** @description `Bearer`: the operation needs a bearer access token. */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The booking belongs to someone else */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No booking has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The booking is not confirmed, or its event has started */
+            409: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
