@@ -28,7 +28,12 @@ from tests.utils.users import ADMIN_EMAIL, ADMIN_PASSWORD, TestUser, create_user
 from user_service.config import UserSettings
 from user_service.main import create_app as create_user_app
 
-pytest_plugins = ["tests.fixtures.events", "tests.fixtures.conformance", "pytester"]
+pytest_plugins = [
+    "tests.fixtures.events",
+    "tests.fixtures.notifications",
+    "tests.fixtures.conformance",
+    "pytester",
+]
 
 # Argon2 at a fraction of the production cost keeps the suite fast; production refuses this.
 FAST_HASHING = {"password_hash_time_cost": 1, "password_hash_memory_kib": 1024}
