@@ -5,15 +5,16 @@ ifeq ($(UV),)
 UV := python3 -m uv
 endif
 RUN := $(UV) run --frozen
-SERVICES := service_kit user_service event_service booking_service notification_service
+SERVICES := service_kit user_service event_service booking_service notification_service tools
 FRONTEND := frontend-service
 # Debian's Chromium drives the browser tests (Playwright cannot download its own here).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install test lint format migrate run-user run-event run-booking run-notification mongo mail
+.PHONY: help dev install test lint format migrate run-user run-event run-booking run-notification mongo mail
 .PHONY: frontend-install openapi openapi-check lint-frontend test-frontend
 
 help:
+	@echo "make dev       the whole platform on this machine (embedded stores, demo data); Ctrl-C stops it"
 	@echo "make install   install every service, the kit and the dev tools from uv.lock"
 	@echo "make test      run the whole test suite against real PostgreSQL and MongoDB-compatible stores"
 	@echo "make lint      ruff check, ruff format --check, mypy"
@@ -34,6 +35,9 @@ install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
 		|| python3 -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	$(UV) sync --frozen
+
+dev: install frontend-install
+	$(RUN) python -m tools.devstack
 
 test:
 	$(RUN) pytest
