@@ -231,18 +231,12 @@ def _token(users: httpx.Client, email: str, password: str) -> str:
     return token
 
 
-def _account(users: httpx.Client, email: str, password: str, name: str) -> str:
-    """Register (unless it exists) and return the account's id."""
-    response = users.post(
-        "/register", json={"email": email, "password": password, "full_name": name}
-    )
-    if response.status_code not in (201, 409):
+def _register(users: httpx.Client, email: str, password: str, name: str) -> None:
+    """Register the account unless it exists."""
+    body = {"email": email, "password": password, "full_name": name}
+    response = users.post("/register", json=body)
+    if response.status_code != 409:
         response.raise_for_status()
-    token = _token(users, email, password)
-    me = users.get("/users/me", headers={"Authorization": f"Bearer {token}"})
-    me.raise_for_status()
-    user_id: str = me.json()["id"]
-    return user_id
 
 
 def seed_demo_data(*, users_url: str, events_url: str, bookings_url: str) -> int:
@@ -252,12 +246,9 @@ def seed_demo_data(*, users_url: str, events_url: str, bookings_url: str) -> int
         httpx.Client(base_url=events_url, timeout=30) as events,
         httpx.Client(base_url=bookings_url, timeout=30) as bookings,
     ):
+        # user-service creates the admin and the organizer at start (ADMIN_*, ORGANIZER_*).
         admin = {"Authorization": f"Bearer {_token(users, *DEMO_ADMIN)}"}
-        organizer_id = _account(users, *DEMO_ORGANIZER, "Olivia Organizer")
-        _account(users, *DEMO_USER, "Uma User")
-        users.patch(
-            f"/users/{organizer_id}/role", json={"role": "organizer"}, headers=admin
-        ).raise_for_status()
+        _register(users, *DEMO_USER, "Uma User")
         organizer = {"Authorization": f"Bearer {_token(users, *DEMO_ORGANIZER)}"}
         buyer = {"Authorization": f"Bearer {_token(users, *DEMO_USER)}"}
         now = datetime.now(UTC)

@@ -98,6 +98,9 @@ def build_stack(environ: Mapping[str, str] = os.environ) -> Stack:
             "ADMIN_EMAIL": environ.get("ADMIN_EMAIL", DEMO_ADMIN[0]),
             "ADMIN_PASSWORD": environ.get("ADMIN_PASSWORD", DEMO_ADMIN[1]),
             "ADMIN_FULL_NAME": environ.get("ADMIN_FULL_NAME", "Demo Admin"),
+            "ORGANIZER_EMAIL": environ.get("ORGANIZER_EMAIL", DEMO_ORGANIZER[0]),
+            "ORGANIZER_PASSWORD": environ.get("ORGANIZER_PASSWORD", DEMO_ORGANIZER[1]),
+            "ORGANIZER_FULL_NAME": environ.get("ORGANIZER_FULL_NAME", "Olivia Organizer"),
         },
         "booking-service": {
             "BOOKING_DATABASE_URL": environ.get(

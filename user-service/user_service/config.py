@@ -1,9 +1,11 @@
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
+from service_kit.auth import Role
 from service_kit.settings import (
     DEV_SECRET_PREFIX,
     SqlServiceSettings,
@@ -17,6 +19,16 @@ MIN_PRODUCTION_MEMORY_KIB = 19456
 DEV_SIGNING_KEY_FILE = Path(".data/user-service/jwt-signing-key.pem")
 
 
+@dataclass(frozen=True)
+class ConfiguredAccount:
+    """An account the operator configures (ADMIN_*, ORGANIZER_*), made at start."""
+
+    email: str
+    password: str
+    full_name: str
+    role: Role
+
+
 class UserSettings(SqlServiceSettings):
     service_name: str = "user-service"
     user_database_url: str = Field(
@@ -25,7 +37,9 @@ class UserSettings(SqlServiceSettings):
     )
 
     jwt_private_key: SecretStr | None = Field(
-        default=None, description="PEM of the Ed25519 (EdDSA) or RSA (RS256) signing key."
+        default=None,
+        description="PEM of the Ed25519 (EdDSA) or RSA (RS256) signing key; on one line, its "
+        "line breaks may be written `\\n` (as in a `.env` file).",
     )
     jwt_private_key_file: Path | None = Field(
         default=None, description="Path of the signing key PEM, when not given inline."
@@ -48,11 +62,23 @@ class UserSettings(SqlServiceSettings):
     admin_email: str | None = None
     admin_password: SecretStr | None = Field(default=None, min_length=8, max_length=128)
     admin_full_name: str = "Administrator"
+    organizer_email: str | None = Field(
+        default=None, description="With ORGANIZER_PASSWORD: an organizer account made at start."
+    )
+    organizer_password: SecretStr | None = Field(default=None, min_length=8, max_length=128)
+    organizer_full_name: str = "Organizer"
 
     login_max_failures: int = Field(default=10, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
     password_hash_time_cost: int = Field(default=3, ge=1)
     password_hash_memory_kib: int = Field(default=65536, ge=8)
+
+    @field_validator("jwt_private_key", mode="before")
+    @classmethod
+    def unescape_line_breaks(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\\n" in value:
+            return value.replace("\\n", "\n")
+        return value
 
     @field_validator("service_clients", mode="before")
     @classmethod
@@ -70,6 +96,30 @@ class UserSettings(SqlServiceSettings):
     @property
     def database_url(self) -> str:
         return self.user_database_url
+
+    @property
+    def configured_accounts(self) -> list[ConfiguredAccount]:
+        """The accounts to create (or promote) at start: the admin, then the organizer."""
+        accounts = []
+        for role, email, password, name in (
+            (Role.ADMIN, self.admin_email, self.admin_password, self.admin_full_name),
+            (
+                Role.ORGANIZER,
+                self.organizer_email,
+                self.organizer_password,
+                self.organizer_full_name,
+            ),
+        ):
+            if email and password:
+                accounts.append(
+                    ConfiguredAccount(
+                        email=email,
+                        password=password.get_secret_value(),
+                        full_name=name,
+                        role=role,
+                    )
+                )
+        return accounts
 
     @property
     def database_url_variable(self) -> str:

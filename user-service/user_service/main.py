@@ -56,15 +56,9 @@ def create_app(
             audience=settings.jwt_audience,
         )
         add_readiness_check(app, "database", sql_readiness_check(engine))
-        if settings.admin_email and settings.admin_password:
+        for account in settings.configured_accounts:
             async with sessionmaker() as session:
-                await service.ensure_admin(
-                    session=session,
-                    hasher=hasher,
-                    email=settings.admin_email,
-                    password=settings.admin_password.get_secret_value(),
-                    full_name=settings.admin_full_name,
-                )
+                await service.ensure_account(session=session, hasher=hasher, account=account)
         try:
             yield
         finally:

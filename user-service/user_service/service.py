@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service_kit.auth import Role
 from service_kit.clock import utcnow
 from service_kit.errors import (
     ConflictError,
@@ -19,7 +20,7 @@ from service_kit.errors import (
     TooManyRequestsError,
     UnauthorizedError,
 )
-from user_service.config import UserSettings
+from user_service.config import ConfiguredAccount, UserSettings
 from user_service.models import LoginFailure, User
 from user_service.passwords import PasswordHasher
 from user_service.schemas import UserCreate, UserUpdate
@@ -201,20 +202,28 @@ def verify_client_credentials(
     return matches and expected is not None
 
 
-async def ensure_admin(
-    *, session: AsyncSession, hasher: PasswordHasher, email: str, password: str, full_name: str
+# A configured account is promoted to its role, never demoted (an organizer made admin stays).
+_RANK = {Role.USER: 0, Role.ORGANIZER: 1, Role.ADMIN: 2}
+
+
+async def ensure_account(
+    *, session: AsyncSession, hasher: PasswordHasher, account: ConfiguredAccount
 ) -> None:
-    """Create the configured admin, or promote the account if it exists; safe on every replica."""
+    """Create a configured account (the admin, say), or promote it if it exists.
+
+    Safe on every replica at once. The password of an existing account is left alone.
+    """
+    email, role = account.email, account.role
     existing = await get_user_by_email(session=session, email=email)
     if existing is not None:
-        if existing.role != "admin":
-            existing.role = "admin"
+        if _RANK[Role(existing.role)] < _RANK[role]:
+            existing.role = role.value
             await session.commit()
-            logger.info("promoted the configured admin account to admin")
+            logger.info("promoted the configured %s account", role.value)
         return
-    user_in = UserCreate(email=email, password=password, full_name=full_name)
+    user_in = UserCreate(email=email, password=account.password, full_name=account.full_name)
     try:
-        await register_user(session=session, hasher=hasher, user_in=user_in, role="admin")
-        logger.info("created the configured admin account")
+        await register_user(session=session, hasher=hasher, user_in=user_in, role=role.value)
+        logger.info("created the configured %s account", role.value)
     except EmailTakenError:
-        logger.info("the configured admin account was created by another replica")
+        logger.info("the configured %s account was created by another replica", role.value)
