@@ -10,7 +10,8 @@ FRONTEND := frontend-service
 # Debian's Chromium drives the browser tests (Playwright cannot download its own here).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help dev install test lint format migrate run-user run-event run-booking run-notification mongo mail
+.PHONY: help dev install test lint lint-deploy compose-env compose-test format migrate
+.PHONY: run-user run-event run-booking run-notification mongo mail
 .PHONY: frontend-install openapi openapi-check lint-frontend test-frontend
 
 help:
@@ -43,11 +44,30 @@ test:
 	$(RUN) pytest
 	$(MAKE) test-frontend
 
-lint:
+lint: lint-deploy
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy $(addprefix -p ,$(SERVICES))
 	$(MAKE) lint-frontend
+
+DOCKERFILES := deploy/docker/service.Dockerfile $(wildcard deploy/compose/standins/*.Dockerfile)
+K8S_OVERLAYS := dev prod
+KUBERNETES_VERSION := 1.32.0
+
+lint-deploy:
+	$(RUN) check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml deploy/compose/compose.test.yml
+	$(RUN) hadolint $(DOCKERFILES)
+	@mkdir -p .data; for overlay in $(K8S_OVERLAYS); do \
+		echo "kubectl kustomize deploy/k8s/overlays/$$overlay | kubernetes-validate --strict"; \
+		kubectl kustomize deploy/k8s/overlays/$$overlay > .data/k8s-$$overlay.yaml || exit 1; \
+		$(RUN) kubernetes-validate --strict --quiet -k $(KUBERNETES_VERSION) .data/k8s-$$overlay.yaml || exit 1; \
+	done
+
+compose-env:
+	$(RUN) python -m tools.compose_env
+
+compose-test:
+	$(RUN) python -m tools.compose_test
 
 format:
 	$(RUN) ruff check --fix .

@@ -44,10 +44,11 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     SERVICE_PACKAGE=${PACKAGE} \
     PORT=${PORT}
-RUN useradd --system --uid 10001 --home-dir /app --create-home app
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /app --create-home app
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
-USER app
+USER 10001:10001
 EXPOSE ${PORT}
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=5 \
     CMD ["python3", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ['PORT']}/healthz\", timeout=2)"]

@@ -116,6 +116,15 @@ async def run_migrations(engine: AsyncEngine, *, script_location: str) -> None:
         await connection.run_sync(upgrade)
 
 
+async def migrate_database(url: str, *, script_location: str) -> None:
+    """Apply the migrations to the database at `url` and close (a migration Job's whole work)."""
+    engine = create_engine(url, pool_size=1)
+    try:
+        await run_migrations(engine, script_location=script_location)
+    finally:
+        await engine.dispose()
+
+
 def sql_readiness_check(engine: AsyncEngine) -> Callable[[], Any]:
     async def check() -> None:
         async with engine.connect() as connection:

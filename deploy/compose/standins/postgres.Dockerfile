@@ -3,6 +3,8 @@
 # POSTGRES_PASSWORD, PGDATA, /docker-entrypoint-initdb.d/*.sh on first start, pg_isready.
 ARG BASE_IMAGE=debian:bookworm-slim
 FROM ${BASE_IMAGE}
+# Debian stable's PostgreSQL 15, whatever its current point release: a test stand-in only.
+# hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends postgresql-15 \
     && rm -rf /var/lib/apt/lists/* \
