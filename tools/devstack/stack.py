@@ -126,7 +126,7 @@ def build_stack(environ: Mapping[str, str] = os.environ) -> Stack:
     processes.append(
         Process(
             "web",
-            f"npm run dev -- --port {WEB_PORT} --strictPort",
+            "npm run dev",  # vite on 5173, --strictPort (package.json)
             WEB_PORT,
             cwd=REPO_ROOT / "frontend-service",
             ready_path="/",
