@@ -50,7 +50,8 @@ lint: lint-deploy
 	$(RUN) mypy $(addprefix -p ,$(SERVICES))
 	$(MAKE) lint-frontend
 
-DOCKERFILES := deploy/docker/service.Dockerfile $(wildcard deploy/compose/standins/*.Dockerfile)
+DOCKERFILES := deploy/docker/service.Dockerfile $(FRONTEND)/Dockerfile \
+	$(wildcard deploy/compose/standins/*.Dockerfile)
 K8S_OVERLAYS := dev prod
 KUBERNETES_VERSION := 1.32.0
 

@@ -17,6 +17,7 @@ from tools.compose_test.podman import (
     BASE_IMAGE,
     REPO_ROOT,
     REQUIRED_PROGRAMS,
+    STANDIN_IMAGES,
     WORK,
     build_standins,
     ensure_base_image,
@@ -73,6 +74,8 @@ def main() -> int:
     build_standins(env)
     fill(REPO_ROOT / ".env.example", WORK / ".env")
     env["PYTHON_BASE_IMAGE"] = BASE_IMAGE
+    env["NODE_IMAGE"] = STANDIN_IMAGES["node"]
+    env["NGINX_IMAGE"] = STANDIN_IMAGES["nginx"]
     try:
         run(_compose(env, "up", "-d", "--build"), env)
         wait_until_ready(GATEWAY)

@@ -120,4 +120,33 @@ def run_journey(*, gateway: str, mailpit: str, organizer: tuple[str, str]) -> li
 
     message = _until(emailed, within=90, what="the confirmation email")
     steps.append(f"email received: {message['Subject']}")
+    steps.extend(check_gateway_protections(gateway))
     return steps
+
+
+def check_gateway_protections(gateway: str) -> list[str]:
+    """Security headers, the body size limit and the rate limit on logins."""
+    with httpx.Client(base_url=gateway, timeout=15) as client:
+        page = client.get("/events")
+        assert page.status_code == 200, "client-side routes are answered with the app"
+        assert page.headers["x-content-type-options"] == "nosniff"
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+        assert page.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+        assert "server" not in page.headers or "/" not in page.headers["server"]
+        huge = client.post(
+            "/api/users/register",
+            content=b"x" * (2 * 1024 * 1024),
+            headers={"content-type": "application/json"},
+        )
+        assert huge.status_code == 413, huge.status_code
+        wrong = {"email": "nobody@example.com", "password": "wrong password"}
+        statuses = [client.post("/api/users/login", json=wrong) for _ in range(12)]
+        limited = [answer for answer in statuses if answer.status_code == 429]
+        assert limited, [answer.status_code for answer in statuses]
+        assert limited[0].headers["retry-after"] == "60"
+        assert limited[0].headers["content-type"] == "application/problem+json"
+    return [
+        "security headers on the app",
+        "2 MB body refused with 413",
+        f"login rate limit: {len(limited)} of 12 rapid attempts answered 429 with Retry-After",
+    ]

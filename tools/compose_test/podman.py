@@ -10,10 +10,14 @@ WORK = REPO_ROOT / ".data" / "compose-test"
 STANDINS = REPO_ROOT / "deploy" / "compose" / "standins"
 CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 BASE_IMAGE = "localhost/event-booking-base/debian-python:bookworm"
+# The three third-party services of docker-compose.yml, and the two base images of the app's
+# Dockerfile (node to build it, nginx to serve it).
 STANDIN_IMAGES = {
     name: f"localhost/event-booking-standin/{name}:test"
-    for name in ("postgres", "mongo", "mailpit")
+    for name in ("postgres", "mongo", "mailpit", "nginx", "node")
 }
+HOST_NODE = Path("/usr/bin/node")
+HOST_NPM = Path("/usr/lib/node_modules/npm")
 # crun fails on these machines (setrlimit, cgroups in hybrid mode); runc works.
 CONTAINERS_CONF = """\
 [containers]
@@ -68,6 +72,18 @@ def ensure_base_image(env: dict[str, str]) -> None:
     rootfs.unlink()
 
 
+def _context(name: str) -> Path:
+    """The build context of a stand-in; node's gets this machine's Node.js and npm copied in."""
+    if name != "node":
+        return STANDINS
+    context = WORK / "node-standin"
+    shutil.rmtree(context, ignore_errors=True)
+    context.mkdir(parents=True)
+    shutil.copy2(shutil.which("node") or HOST_NODE, context / "node")
+    shutil.copytree(HOST_NPM, context / "npm", symlinks=True)
+    return context
+
+
 def build_standins(env: dict[str, str]) -> None:
     for name, image in STANDIN_IMAGES.items():
         run(
@@ -83,7 +99,7 @@ def build_standins(env: dict[str, str]) -> None:
                 str(STANDINS / f"{name}.Dockerfile"),
                 "-t",
                 image,
-                str(STANDINS),
+                str(_context(name)),
             ],
             env,
         )
