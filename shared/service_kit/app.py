@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 
 from service_kit import health
 from service_kit.context import REQUEST_ID_HEADER
+from service_kit.docs import install_offline_docs
 from service_kit.errors import install_problem_handlers
 from service_kit.logging import configure_logging
 from service_kit.middleware import RequestContextMiddleware
@@ -79,7 +80,11 @@ def create_service_app(
         generate_unique_id_function=_operation_id,
         openapi_tags=[*(openapi_tags or []), {"name": "ops", "description": "Health and metrics"}],
         telemetry=fastapi_telemetry(tracing),
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
+    install_offline_docs(app, title=title)
     app.state.settings = settings
     app.state.tracing = tracing
     install_problem_handlers(app)

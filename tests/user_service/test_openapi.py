@@ -53,4 +53,4 @@ async def test_swagger_ui_is_served(client: httpx.AsyncClient) -> None:
     response = await client.get("/docs")
 
     assert response.status_code == 200
-    assert "/openapi.json" in response.text
+    assert 'data-openapi-url="openapi.json"' in response.text
