@@ -91,8 +91,7 @@ run-notification:
 	$(RUN) uvicorn notification-service.app:app --reload --host 0.0.0.0 --port 8003
 
 mongo:
-	mkdir -p .data/mongo
-	$(RUN) python -m secantus --port 27017 --storage-path .data/mongo --log-level WARNING
+	$(RUN) python -m tools.mongo --port 27017 --dir .data/mongo
 
 mail:
 	$(RUN) python -m tests.harness.smtp --port 1025 --dir .data/mail

@@ -19,7 +19,12 @@ from service_kit.health import add_readiness_check
 from service_kit.http import create_http_client
 from service_kit.loops import background_tasks
 from service_kit.service_auth import ServiceAuth, ServiceTokenProvider
-from service_kit.sql import create_engine, run_migrations, sql_readiness_check
+from service_kit.sql import (
+    create_engine,
+    require_database,
+    run_migrations,
+    sql_readiness_check,
+)
 from service_kit.tracing import tracing_of
 
 if TYPE_CHECKING:
@@ -49,6 +54,9 @@ def create_app(
             settings.booking_database_url,
             pool_size=settings.database_pool_size,
             tracing=tracing,
+        )
+        await require_database(
+            engine, variable=settings.database_url_variable, url=settings.database_url
         )
         if settings.migrate_at_startup:
             await run_migrations(engine, script_location=MIGRATIONS)

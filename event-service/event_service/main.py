@@ -15,7 +15,7 @@ from service_kit.auth import JwksVerifier
 from service_kit.health import add_readiness_check
 from service_kit.http import create_http_client
 from service_kit.loops import background_tasks
-from service_kit.mongo import create_mongo_client, mongo_readiness_check
+from service_kit.mongo import create_mongo_client, mongo_readiness_check, require_mongo
 from service_kit.tracing import tracing_of
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ def create_app(
             settings.mongo_url, app_name=settings.service_name, tracing=tracing
         )
         http_client = create_http_client(settings, transport=http_transport, tracing=tracing)
+        await require_mongo(mongo, settings.mongo_url)
         store = await EventStore.open(mongo, settings.event_mongo_db)
         app.state.store = store
         app.state.token_verifier = JwksVerifier.from_settings(settings, http_client)

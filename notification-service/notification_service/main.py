@@ -21,7 +21,7 @@ from service_kit.app import create_service_app
 from service_kit.auth import JwksVerifier
 from service_kit.health import add_readiness_check
 from service_kit.http import create_http_client
-from service_kit.mongo import create_mongo_client, mongo_readiness_check
+from service_kit.mongo import create_mongo_client, mongo_readiness_check, require_mongo
 from service_kit.tracing import tracing_of
 
 if TYPE_CHECKING:
@@ -77,6 +77,7 @@ def create_app(
             stack.push_async_callback(mongo.close)
             http_client = create_http_client(settings, transport=http_transport, tracing=tracing)
             stack.push_async_callback(http_client.aclose)
+            await require_mongo(mongo, settings.mongo_url)
             store = await NotificationStore.open(mongo, settings.notification_mongo_db)
             app.state.token_verifier = JwksVerifier.from_settings(settings, http_client)
             hub = NotificationHub()

@@ -59,6 +59,25 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+_UNREACHABLE = "StoreUnreachableError: "
+
+
+class _OneLineStartupFailure(logging.Filter):
+    """A start that failed because a store is down logs its one clear line, not a traceback.
+
+    Starlette hands uvicorn the formatted traceback of a failed lifespan; when it ends in the
+    kit's `StoreUnreachableError`, only that error's message is kept.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and _UNREACHABLE in record.msg:
+            record.msg = record.msg.rpartition(_UNREACHABLE)[2].strip()
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def configure_logging(
     *, service: str, level: str = "INFO", json_lines: bool = True, trace_ids: bool = False
 ) -> None:
@@ -77,6 +96,7 @@ def configure_logging(
             logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
         )
     handler.set_name(_HANDLER_NAME)
+    handler.addFilter(_OneLineStartupFailure())
     root = logging.getLogger()
     # Replace our own handler when an app is built again; leave other tools' handlers alone.
     root.handlers[:] = [h for h in root.handlers if h.get_name() != _HANDLER_NAME] + [handler]

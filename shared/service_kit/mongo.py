@@ -5,6 +5,7 @@ from typing import Any
 
 from pymongo import AsyncMongoClient
 
+from service_kit.stores import require_reachable
 from service_kit.tracing import Tracing
 
 MongoDocument = dict[str, Any]
@@ -32,3 +33,15 @@ def mongo_readiness_check(client: AsyncMongoClient[MongoDocument]) -> Callable[[
         await client.admin.command("ping")
 
     return check
+
+
+async def require_mongo(client: AsyncMongoClient[MongoDocument], url: str) -> None:
+    """Fail the start with one clear line when MongoDB cannot be reached."""
+    await require_reachable(
+        mongo_readiness_check(client),
+        store="MongoDB",
+        variable="MONGO_URL",
+        url=url,
+        hint="Start it first (`make mongo` runs a local one, `make dev` runs everything) "
+        "or point MONGO_URL at yours.",
+    )

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.types import TypeDecorator
 
+from service_kit.stores import require_reachable
 from service_kit.tracing import Tracing
 
 NAMING_CONVENTION = {
@@ -123,6 +124,18 @@ async def migrate_database(url: str, *, script_location: str) -> None:
         await run_migrations(engine, script_location=script_location)
     finally:
         await engine.dispose()
+
+
+async def require_database(engine: AsyncEngine, *, variable: str, url: str) -> None:
+    """Fail the start with one clear line when the database cannot be reached."""
+    await require_reachable(
+        sql_readiness_check(engine),
+        store="the database",
+        variable=variable,
+        url=url,
+        hint=f"Start PostgreSQL and create the database first (`createdb <name>`), or unset "
+        f"{variable} to keep the data in a SQLite file under .data/.",
+    )
 
 
 def sql_readiness_check(engine: AsyncEngine) -> Callable[[], Any]:

@@ -8,7 +8,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from service_kit.app import create_service_app
 from service_kit.auth import StaticKeyVerifier
 from service_kit.health import add_readiness_check
-from service_kit.sql import create_engine, run_migrations, sql_readiness_check
+from service_kit.sql import (
+    create_engine,
+    require_database,
+    run_migrations,
+    sql_readiness_check,
+)
 from service_kit.tracing import tracing_of
 from user_service import service
 from user_service.config import UserSettings
@@ -38,6 +43,9 @@ def create_app(
             settings.user_database_url,
             pool_size=settings.database_pool_size,
             tracing=tracing_of(app),
+        )
+        await require_database(
+            engine, variable=settings.database_url_variable, url=settings.database_url
         )
         if settings.migrate_at_startup:
             await run_migrations(engine, script_location=MIGRATIONS)
