@@ -3,6 +3,8 @@
 import email
 import email.policy
 import json
+import signal
+import sys
 import threading
 import time
 import uuid
@@ -56,6 +58,8 @@ class Api(BaseHTTPRequestHandler):
 
 
 if __name__ == "__main__":
+    # As PID 1 in a container, SIGTERM does nothing unless handled: stop at once.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     controller = Controller(Keep(), hostname="0.0.0.0", port=1025)  # noqa: S104
     controller.start()
     print("mail sink: SMTP on 1025, API on 8025", flush=True)
