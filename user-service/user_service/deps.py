@@ -12,7 +12,7 @@ from service_kit.openapi import answers
 from user_service.config import UserSettings
 from user_service.models import User
 from user_service.passwords import PasswordHasher
-from user_service.service import LoginPolicy
+from user_service.service.signing_in import LoginPolicy
 from user_service.signing import SigningKey
 
 

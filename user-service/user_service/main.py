@@ -15,10 +15,10 @@ from service_kit.sql import (
     sql_readiness_check,
 )
 from service_kit.tracing import tracing_of
-from user_service import service
 from user_service.config import UserSettings
 from user_service.passwords import PasswordHasher
 from user_service.routes import auth_router, users_router
+from user_service.service import accounts
 from user_service.signing import load_signing_key
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def create_app(
         add_readiness_check(app, "database", sql_readiness_check(engine))
         for account in settings.configured_accounts:
             async with sessionmaker() as session:
-                await service.ensure_account(session=session, hasher=hasher, account=account)
+                await accounts.ensure_account(session=session, hasher=hasher, account=account)
         try:
             yield
         finally:

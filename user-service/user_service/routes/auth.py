@@ -13,7 +13,6 @@ from pydantic import ValidationError
 from service_kit.auth import Role
 from service_kit.errors import BadRequestError, UnauthorizedError, malformed_json_message
 from service_kit.openapi import RETRY_AFTER
-from user_service import service
 from user_service.deps import (
     HasherDep,
     LoginPolicyDep,
@@ -22,6 +21,7 @@ from user_service.deps import (
     SigningKeyDep,
 )
 from user_service.schemas import Jwks, LoginRequest, Token, UserCreate, UserPublic
+from user_service.service import accounts, signing_in
 
 router = APIRouter(tags=["auth"])
 
@@ -45,7 +45,7 @@ _LOGIN_FORM_SCHEMA = {
     responses={409: {"description": "An account with this email exists"}},
 )
 async def register(user_in: UserCreate, session: SessionDep, hasher: HasherDep) -> UserPublic:
-    user = await service.register_user(session=session, hasher=hasher, user_in=user_in)
+    user = await accounts.register_user(session=session, hasher=hasher, user_in=user_in)
     return UserPublic.model_validate(user)
 
 
@@ -100,7 +100,7 @@ async def login(
     key: SigningKeyDep,
 ) -> Token:
     credentials = await _read_login(request)
-    user = await service.authenticate(
+    user = await signing_in.authenticate(
         session=session,
         hasher=hasher,
         policy=policy,
@@ -157,7 +157,7 @@ async def issue_service_token(
     if (
         not client_id
         or client_secret is None
-        or not service.verify_client_credentials(
+        or not signing_in.verify_client_credentials(
             settings=settings, client_id=client_id, client_secret=client_secret
         )
     ):

@@ -7,7 +7,6 @@ from fastapi import APIRouter, Query, Response
 
 from service_kit.auth import Role
 from service_kit.errors import ForbiddenError
-from user_service import service
 from user_service.deps import (
     AdminOrService,
     AdminPrincipal,
@@ -17,6 +16,7 @@ from user_service.deps import (
     SessionDep,
 )
 from user_service.schemas import RoleUpdate, UserPublic, UserUpdate
+from user_service.service import accounts, administration
 
 router = APIRouter(prefix="/users", tags=["users"])
 
@@ -35,7 +35,7 @@ async def read_me(user: CurrentUser) -> UserPublic:
 async def update_me(
     update: UserUpdate, user: CurrentUser, session: SessionDep, hasher: HasherDep
 ) -> UserPublic:
-    user = await service.update_profile(session=session, hasher=hasher, user=user, update=update)
+    user = await accounts.update_profile(session=session, hasher=hasher, user=user, update=update)
     return UserPublic.model_validate(user)
 
 
@@ -69,7 +69,7 @@ async def list_users(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[UserPublic]:
-    users, total = await service.list_users(
+    users, total = await administration.list_users(
         session=session, email=email, role=role, limit=limit, offset=offset, search=q
     )
     response.headers["X-Total-Count"] = str(total)
@@ -91,7 +91,7 @@ async def read_user(
     privileged = principal.role in (Role.ADMIN, Role.SERVICE)
     if not privileged and principal.user_id != user_id:
         raise ForbiddenError("You may only read your own profile.")
-    user = await service.get_user(session=session, user_id=user_id)
+    user = await accounts.get_user(session=session, user_id=user_id)
     return UserPublic.model_validate(user)
 
 
@@ -107,7 +107,7 @@ async def read_user(
 async def change_role(
     user_id: uuid.UUID, update: RoleUpdate, admin: AdminPrincipal, session: SessionDep
 ) -> UserPublic:
-    user = await service.change_role(
+    user = await administration.change_role(
         session=session, actor_id=admin.user_id, user_id=user_id, role=update.role
     )
     return UserPublic.model_validate(user)
