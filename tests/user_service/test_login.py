@@ -18,14 +18,18 @@ async def test_login_with_json_returns_bearer_token(
     assert response.status_code == 200
     body = response.json()
     assert body["token_type"] == "bearer"
-    assert body["expires_in"] == 3600
+    # Short-lived: a role or password change reaches every check within minutes.
+    assert body["expires_in"] == 15 * 60
+    assert body["refresh_token"]
+    assert body["refresh_expires_in"] == 14 * 86400
     claims = jwt.decode(body["access_token"], options={"verify_signature": False})
     assert claims["sub"] == user.id
     assert claims["email"] == user.email
     assert claims["role"] == "user"
     assert claims["aud"] == "event-booking"
     assert claims["iss"] == "event-booking/user-service"
-    assert claims["exp"] - claims["iat"] == 3600
+    assert claims["exp"] - claims["iat"] == 15 * 60
+    assert claims["ver"] == 0
     assert jwt.get_unverified_header(body["access_token"])["kid"]
 
 

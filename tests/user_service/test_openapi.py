@@ -30,20 +30,30 @@ async def test_openapi_lists_exactly_the_statuses_each_operation_answers(
         for method, operation in operations.items()
     }
     assert documented == {
-        ("POST", "/register"): {"201", "409", "422", "500"},
+        ("POST", "/register"): {"201", "409", "422", "429", "500"},
         ("POST", "/login"): {"200", "400", "401", "422", "429", "500"},
-        ("POST", "/token"): {"200", "400", "401", "422", "500"},
+        ("POST", "/refresh"): {"200", "401", "422", "500"},
+        ("POST", "/logout"): {"204", "422", "500"},
+        ("POST", "/token"): {"200", "400", "401", "422", "429", "500"},
         ("GET", "/.well-known/jwks.json"): {"200", "500"},
         ("GET", "/users/me"): {"200", "401", "403", "500"},
-        ("PATCH", "/users/me"): {"200", "401", "403", "422", "500"},
+        ("PATCH", "/users/me"): {"200", "401", "403", "422", "429", "500"},
         ("GET", "/users"): {"200", "401", "403", "422", "500"},
         ("GET", "/users/{user_id}"): {"200", "401", "403", "404", "422", "500"},
+        ("GET", "/users/{user_id}/access"): {"200", "401", "403", "404", "422", "500"},
         ("PATCH", "/users/{user_id}/role"): {"200", "401", "403", "404", "409", "422", "500"},
         ("GET", "/healthz"): {"200", "500"},
         ("GET", "/readyz"): {"200", "500", "503"},
     }
-    login = schema["paths"]["/login"]["post"]["responses"]
-    assert set(login["429"]["headers"]) == {"Retry-After"}
+    for path, method in (
+        ("/login", "post"),
+        ("/register", "post"),
+        ("/token", "post"),
+        ("/users/me", "patch"),
+    ):
+        limited = schema["paths"][path][method]["responses"]["429"]
+        assert set(limited["headers"]) == {"Retry-After"}
+        assert limited["content"] == PROBLEM_JSON
     assert set(schema["paths"]["/users/me"]["get"]["responses"]["401"]["headers"]) == {
         "WWW-Authenticate"
     }

@@ -2,21 +2,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from service_kit.auth import Role
 from service_kit.settings import (
     DEV_SECRET_PREFIX,
+    Environment,
     SqlServiceSettings,
     development_client_secret,
 )
+from user_service.rate_limit import RateLimit, RateLimitSetting
 
 DEFAULT_SERVICE_CLIENTS = ("event-service", "booking-service", "notification-service")
 # OWASP's floor for argon2id; the defaults are above it.
 MIN_PRODUCTION_TIME_COST = 2
 MIN_PRODUCTION_MEMORY_KIB = 19456
 DEV_SIGNING_KEY_FILE = Path(".data/user-service/jwt-signing-key.pem")
+
+# Per client address, the limits are strict in production and loose elsewhere: in development
+# and tests every request comes from one address, and a test run registers hundreds of people.
+PER_ADDRESS_LIMITS = {
+    "registration_limit": ("10/hour", "10000/hour"),
+    "token_failure_limit_per_address": ("10/15min", "1000/15min"),
+    "token_failure_limit_per_client": ("30/15min", "1000/15min"),
+}
 
 
 @dataclass(frozen=True)
@@ -48,7 +58,16 @@ class UserSettings(SqlServiceSettings):
         default=DEV_SIGNING_KEY_FILE,
         description="Development only: where a generated signing key is kept across restarts.",
     )
-    access_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    access_token_minutes: float = Field(
+        default=15,
+        gt=0,
+        le=24 * 60,
+        description="Lifetime of people's access tokens; short, since a role or password change "
+        "reaches most checks only when the token is renewed (fractions for tests: 0.1 is 6 s).",
+    )
+    refresh_token_days: float = Field(
+        default=14, gt=0, le=365, description="How long an unused refresh token stays valid."
+    )
     service_token_minutes: int = Field(default=10, ge=1, le=24 * 60)
 
     service_clients: Annotated[dict[str, SecretStr], NoDecode] = Field(
@@ -70,6 +89,28 @@ class UserSettings(SqlServiceSettings):
 
     login_max_failures: int = Field(default=10, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
+    registration_limit: RateLimitSetting | None = Field(
+        default=None,
+        description="POST /register per client address (`count/window`); default 10/hour in "
+        "production, 10000/hour elsewhere.",
+    )
+    token_failure_limit_per_address: RateLimitSetting | None = Field(
+        default=None,
+        description="Failed POST /token per client address; default 10/15min in production.",
+    )
+    token_failure_limit_per_client: RateLimitSetting | None = Field(
+        default=None,
+        description="Failed POST /token per client id; default 30/15min in production.",
+    )
+    password_check_limit: RateLimitSetting = Field(
+        default=RateLimit.parse("5/15min"),
+        description="Wrong `current_password` on PATCH /users/me per account.",
+    )
+    housekeeping_interval_seconds: float = Field(
+        default=600,
+        gt=0,
+        description="How often old attempts and expired refresh tokens are deleted.",
+    )
     password_hash_time_cost: int = Field(default=3, ge=1)
     password_hash_memory_kib: int = Field(default=65536, ge=8)
 
@@ -92,6 +133,14 @@ class UserSettings(SqlServiceSettings):
                 raise ValueError("SERVICE_CLIENTS entries must read `client_id:secret`")
             clients[client_id.strip()] = secret.strip()
         return clients
+
+    @model_validator(mode="after")
+    def fill_rate_limits(self) -> "UserSettings":
+        production = self.env == Environment.PRODUCTION
+        for name, (strict, loose) in PER_ADDRESS_LIMITS.items():
+            if getattr(self, name) is None:
+                setattr(self, name, RateLimit.parse(strict if production else loose))
+        return self
 
     @property
     def database_url(self) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from service_kit.app import create_service_app
 from service_kit.auth import StaticKeyVerifier
 from service_kit.health import add_readiness_check
+from service_kit.loops import background_tasks, run_periodically
 from service_kit.sql import (
     create_engine,
     require_database,
@@ -17,8 +18,10 @@ from service_kit.sql import (
 from service_kit.tracing import tracing_of
 from user_service.config import UserSettings
 from user_service.passwords import PasswordHasher
-from user_service.routes import auth_router, users_router
+from user_service.routes import auth_router, tokens_router, users_router
 from user_service.service import accounts
+from user_service.service.housekeeping import housekeeping_pass
+from user_service.service.limits import Limits
 from user_service.signing import load_signing_key
 
 if TYPE_CHECKING:
@@ -58,6 +61,8 @@ def create_app(
         app.state.sessionmaker = sessionmaker
         app.state.signing_key = signing_key
         app.state.password_hasher = hasher
+        limits = Limits.from_settings(settings)
+        app.state.limits = limits
         app.state.token_verifier = StaticKeyVerifier(
             {signing_key.kid: signing_key.as_pyjwk()},
             issuer=settings.jwt_issuer,
@@ -67,8 +72,14 @@ def create_app(
         for account in settings.configured_accounts:
             async with sessionmaker() as session:
                 await accounts.ensure_account(session=session, hasher=hasher, account=account)
+        housekeeping = run_periodically(
+            housekeeping_pass(sessionmaker, keep_attempts=limits.longest_window),
+            interval=settings.housekeeping_interval_seconds,
+            name="housekeeping",
+        )
         try:
-            yield
+            async with background_tasks(("housekeeping", housekeeping)):
+                yield
         finally:
             await engine.dispose()
 
@@ -77,7 +88,7 @@ def create_app(
         title="user-service",
         description=DESCRIPTION,
         lifespan=lifespan,
-        routers=[auth_router, users_router],
+        routers=[auth_router, tokens_router, users_router],
         openapi_tags=[
             {"name": "auth", "description": "Register, sign in, tokens and signing keys"},
             {"name": "users", "description": "Profiles and user administration"},

@@ -76,5 +76,33 @@ class Token(BaseModel):
     expires_in: int = Field(description="Seconds until the token expires.")
 
 
+class SessionTokens(Token):
+    """A person's tokens: a short-lived access token and the refresh token that renews it."""
+
+    refresh_token: str = Field(
+        description="Opaque; exchange it once at `POST /refresh` for new tokens, or revoke it "
+        "at `POST /logout`. Keep it secret: it is worth a sign-in."
+    )
+    refresh_expires_in: int = Field(description="Seconds until the refresh token expires.")
+
+
+RefreshTokenText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class RefreshRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    refresh_token: RefreshTokenText
+
+
+class AccessState(BaseModel):
+    """What decides whether a person's access token still holds: its `ver` must equal
+    `token_version` (raised by every role or password change)."""
+
+    id: uuid.UUID
+    role: str
+    token_version: int
+
+
 class Jwks(BaseModel):
     keys: list[dict[str, str]]

@@ -69,6 +69,7 @@ class SigningKey:
         issuer: str,
         audience: str,
         lifetime: timedelta,
+        version: int | None = None,
     ) -> str:
         issued_at = datetime.now(UTC)
         claims: dict[str, Any] = {
@@ -82,6 +83,8 @@ class SigningKey:
         }
         if email is not None:
             claims["email"] = email
+        if version is not None:
+            claims["ver"] = version
         return jwt.encode(
             claims, self.private_key, algorithm=self.algorithm, headers={"kid": self.kid}
         )

@@ -1,27 +1,34 @@
-"""Registration, sign-in, service tokens and the public signing keys."""
+"""People's sessions: registering, signing in, refreshing the tokens and logging out."""
 
-import base64
-import binascii
 import json
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Form, Header, Request, status
+from fastapi import APIRouter, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from service_kit.auth import Role
-from service_kit.errors import BadRequestError, UnauthorizedError, malformed_json_message
+from service_kit.errors import BadRequestError, malformed_json_message
 from service_kit.openapi import RETRY_AFTER
+from user_service.config import UserSettings
 from user_service.deps import (
+    ClientAddress,
     HasherDep,
-    LoginPolicyDep,
+    LimitsDep,
     SessionDep,
     SettingsDep,
     SigningKeyDep,
 )
-from user_service.schemas import Jwks, LoginRequest, Token, UserCreate, UserPublic
-from user_service.service import accounts, signing_in
+from user_service.models import User
+from user_service.schemas import (
+    LoginRequest,
+    RefreshRequest,
+    SessionTokens,
+    UserCreate,
+    UserPublic,
+)
+from user_service.service import accounts, sessions, signing_in
+from user_service.signing import SigningKey
 
 router = APIRouter(tags=["auth"])
 
@@ -42,11 +49,59 @@ _LOGIN_FORM_SCHEMA = {
     response_model=UserPublic,
     status_code=status.HTTP_201_CREATED,
     summary="Create an account",
-    responses={409: {"description": "An account with this email exists"}},
+    description="At most `REGISTRATION_LIMIT` registrations per client address (an IPv6 "
+    "client by its /64), counted on every replica alike; past it, 429 with `Retry-After`.",
+    responses={
+        409: {"description": "An account with this email exists"},
+        429: {
+            "description": "Too many registrations from this address; see `Retry-After`",
+            "headers": RETRY_AFTER,
+        },
+    },
 )
-async def register(user_in: UserCreate, session: SessionDep, hasher: HasherDep) -> UserPublic:
+async def register(
+    user_in: UserCreate,
+    session: SessionDep,
+    hasher: HasherDep,
+    limits: LimitsDep,
+    address: ClientAddress,
+) -> UserPublic:
+    await limits.registration.check(session=session, key=address)
+    await limits.registration.record(session=session, key=address)
     user = await accounts.register_user(session=session, hasher=hasher, user_in=user_in)
     return UserPublic.model_validate(user)
+
+
+async def _session_tokens(
+    *,
+    session: SessionDep,
+    settings: UserSettings,
+    key: SigningKey,
+    user: User,
+    refresh_token: str | None = None,
+) -> SessionTokens:
+    """An access token for `user` as the account is now, with the given (or a new) refresh token."""
+    lifetime = timedelta(minutes=settings.access_token_minutes)
+    refresh_lifetime = timedelta(days=settings.refresh_token_days)
+    if refresh_token is None:
+        refresh_token = await sessions.start_session(
+            session=session, user=user, lifetime=refresh_lifetime
+        )
+    token = key.mint(
+        subject=str(user.id),
+        role=user.role,
+        email=user.email,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        lifetime=lifetime,
+        version=user.token_version,
+    )
+    return SessionTokens(
+        access_token=token,
+        expires_in=int(lifetime.total_seconds()),
+        refresh_token=refresh_token,
+        refresh_expires_in=int(refresh_lifetime.total_seconds()),
+    )
 
 
 async def _read_login(request: Request) -> LoginRequest:
@@ -71,10 +126,12 @@ async def _read_login(request: Request) -> LoginRequest:
 
 @router.post(
     "/login",
-    response_model=Token,
+    response_model=SessionTokens,
     summary="Sign in with email and password",
     description="Accepts JSON `{email, password}` or the OAuth2 password form "
-    "(`username`, `password`), which Swagger's Authorize button uses.",
+    "(`username`, `password`), which Swagger's Authorize button uses. Answers a short-lived "
+    "access token (`ACCESS_TOKEN_MINUTES`) and a refresh token that renews it once "
+    "(`POST /refresh`).",
     responses={
         400: {"description": "The body is not JSON, or not a form"},
         401: {"description": "Incorrect email or password"},
@@ -95,89 +152,53 @@ async def login(
     request: Request,
     session: SessionDep,
     hasher: HasherDep,
-    policy: LoginPolicyDep,
+    limits: LimitsDep,
     settings: SettingsDep,
     key: SigningKeyDep,
-) -> Token:
+) -> SessionTokens:
     credentials = await _read_login(request)
     user = await signing_in.authenticate(
         session=session,
         hasher=hasher,
-        policy=policy,
+        limits=limits,
         email=credentials.email,
         password=credentials.password,
     )
-    lifetime = timedelta(minutes=settings.access_token_minutes)
-    token = key.mint(
-        subject=str(user.id),
-        role=user.role,
-        email=user.email,
-        issuer=settings.jwt_issuer,
-        audience=settings.jwt_audience,
-        lifetime=lifetime,
-    )
-    return Token(access_token=token, expires_in=int(lifetime.total_seconds()))
-
-
-def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
-    if not authorization or not authorization.lower().startswith("basic "):
-        return None
-    try:
-        decoded = base64.b64decode(authorization[6:], validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    client_id, separator, client_secret = decoded.partition(":")
-    return (client_id, client_secret) if separator else None
+    return await _session_tokens(session=session, settings=settings, key=key, user=user)
 
 
 @router.post(
-    "/token",
-    response_model=Token,
-    summary="Service token (OAuth2 client credentials)",
-    description="For the other services: `grant_type=client_credentials` with `client_id` and "
-    "`client_secret` in the form or as HTTP Basic credentials. The token has role `service`.",
-    responses={
-        400: {"description": "Unsupported grant type"},
-        401: {"description": "Unknown client or wrong secret"},
-    },
+    "/refresh",
+    response_model=SessionTokens,
+    summary="Renew the tokens with a refresh token",
+    description="Uses the refresh token up and answers a new access token (with the account's "
+    "current role) and the next refresh token. Each refresh token works once: presenting a "
+    "used one revokes every token of its sign-in. A role or password change, or logging out, "
+    "revokes them too.",
+    responses={401: {"description": "The refresh token is unknown, expired, used or revoked"}},
 )
-async def issue_service_token(
-    grant_type: Annotated[str, Form(max_length=64)],
-    settings: SettingsDep,
-    key: SigningKeyDep,
-    client_id: Annotated[str | None, Form(max_length=200)] = None,
-    client_secret: Annotated[str | None, Form(max_length=500)] = None,
-    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> Token:
-    if grant_type != "client_credentials":
-        raise BadRequestError("Only grant_type=client_credentials is supported here.")
-    basic = _basic_credentials(authorization)
-    if basic is not None:
-        client_id, client_secret = basic
-    if (
-        not client_id
-        or client_secret is None
-        or not signing_in.verify_client_credentials(
-            settings=settings, client_id=client_id, client_secret=client_secret
-        )
-    ):
-        raise UnauthorizedError("Unknown client or wrong client secret.")
-    lifetime = timedelta(minutes=settings.service_token_minutes)
-    token = key.mint(
-        subject=client_id,
-        role=Role.SERVICE,
-        email=None,
-        issuer=settings.jwt_issuer,
-        audience=settings.jwt_audience,
-        lifetime=lifetime,
+async def refresh(
+    body: RefreshRequest, session: SessionDep, settings: SettingsDep, key: SigningKeyDep
+) -> SessionTokens:
+    user, successor = await sessions.rotate(
+        session=session,
+        token=body.refresh_token,
+        lifetime=timedelta(days=settings.refresh_token_days),
     )
-    return Token(access_token=token, expires_in=int(lifetime.total_seconds()))
+    return await _session_tokens(
+        session=session, settings=settings, key=key, user=user, refresh_token=successor
+    )
 
 
-@router.get(
-    "/.well-known/jwks.json",
-    response_model=Jwks,
-    summary="Public keys that verify access tokens",
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    summary="Log out: revoke the refresh token and its sign-in",
+    description="Revokes every refresh token of the sign-in this one belongs to. The access "
+    "token already issued runs out by itself (minutes). An unknown token is ignored, so "
+    "logging out twice is harmless.",
 )
-async def jwks(key: SigningKeyDep) -> Jwks:
-    return Jwks(keys=[key.public_jwk])
+async def logout(body: RefreshRequest, session: SessionDep) -> Response:
+    await sessions.end_session(session=session, token=body.refresh_token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

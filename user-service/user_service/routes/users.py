@@ -7,15 +7,18 @@ from fastapi import APIRouter, Query, Response
 
 from service_kit.auth import Role
 from service_kit.errors import ForbiddenError
+from service_kit.openapi import RETRY_AFTER
 from user_service.deps import (
     AdminOrService,
     AdminPrincipal,
     CurrentPrincipal,
     CurrentUser,
     HasherDep,
+    LimitsDep,
+    ServicePrincipal,
     SessionDep,
 )
-from user_service.schemas import RoleUpdate, UserPublic, UserUpdate
+from user_service.schemas import AccessState, RoleUpdate, UserPublic, UserUpdate
 from user_service.service import accounts, administration
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -30,12 +33,32 @@ async def read_me(user: CurrentUser) -> UserPublic:
     "/me",
     response_model=UserPublic,
     summary="Update the signed-in user's name or password",
-    responses={403: {"description": "The current password is incorrect"}},
+    description="A password change needs `current_password`; at most `PASSWORD_CHECK_LIMIT` "
+    "wrong ones per account, then 429 with `Retry-After` (even for the right one) until the "
+    "window passes. A password change revokes every refresh token of the account and outdates "
+    "its access tokens (sign in again with the new password).",
+    responses={
+        403: {"description": "The current password is incorrect"},
+        429: {
+            "description": "Too many wrong current passwords; see `Retry-After`",
+            "headers": RETRY_AFTER,
+        },
+    },
 )
 async def update_me(
-    update: UserUpdate, user: CurrentUser, session: SessionDep, hasher: HasherDep
+    update: UserUpdate,
+    user: CurrentUser,
+    session: SessionDep,
+    hasher: HasherDep,
+    limits: LimitsDep,
 ) -> UserPublic:
-    user = await accounts.update_profile(session=session, hasher=hasher, user=user, update=update)
+    user = await accounts.update_profile(
+        session=session,
+        hasher=hasher,
+        password_check=limits.password_check,
+        user=user,
+        update=update,
+    )
     return UserPublic.model_validate(user)
 
 
@@ -95,10 +118,28 @@ async def read_user(
     return UserPublic.model_validate(user)
 
 
+@router.get(
+    "/{user_id}/access",
+    response_model=AccessState,
+    summary="Whether a person's tokens still hold (services)",
+    description="The account's role and token version: an access token whose `ver` claim is "
+    "lower was issued before a role or password change. For services that check `ver` where a "
+    "stale role would matter (event-service, when events are created or changed).",
+    responses={404: {"description": "No user has this id"}},
+)
+async def read_access_state(
+    user_id: uuid.UUID, _: ServicePrincipal, session: SessionDep
+) -> AccessState:
+    user = await accounts.get_user(session=session, user_id=user_id)
+    return AccessState(id=user.id, role=user.role, token_version=user.token_version)
+
+
 @router.patch(
     "/{user_id}/role",
     response_model=UserPublic,
     summary="Change a user's role (admins)",
+    description="Takes effect at once: the user's refresh tokens are revoked and their access "
+    "tokens are refused where the role matters (signing in again gives the new role).",
     responses={
         404: {"description": "No user has this id"},
         409: {"description": "Admins cannot change their own role"},

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service_kit.errors import ConflictError
 from user_service.models import User
-from user_service.service.accounts import get_user
+from user_service.service.accounts import get_user, invalidate_tokens
 
 
 def _contains_pattern(text: str) -> str:
@@ -50,6 +50,8 @@ async def change_role(
     user = await get_user(session=session, user_id=user_id)
     if user.id == actor_id and role != user.role:
         raise ConflictError("Admins cannot change their own role; ask another admin.")
-    user.role = role
+    if role != user.role:
+        user.role = role
+        await invalidate_tokens(session=session, user=user)
     await session.commit()
     return user
