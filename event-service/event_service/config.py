@@ -16,8 +16,21 @@ class EventSettings(ServiceSettings):
         description="A ticket change pending longer than this is taken as interrupted.",
     )
 
+    token_version_cache_seconds: float = Field(
+        default=2,
+        ge=0,
+        description="How long a person's token version from user-service is trusted: a role "
+        "or password change reaches event-service within this time (0: ask on every write).",
+    )
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.user_service_url}/token"
+
     def unsafe_production_settings(self) -> list[str]:
         problems = super().unsafe_production_settings()
         if self.mongo_url.startswith("mongodb://localhost"):
             problems.append("MONGO_URL points at localhost; set the production MongoDB")
+        if self.service_client_secret is None:
+            problems.append("SERVICE_CLIENT_SECRET is required to check tokens at user-service")
         return problems

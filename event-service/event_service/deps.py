@@ -1,15 +1,80 @@
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
 from fastapi import Depends
 
+from event_service.clients.users import AccessStates
 from event_service.models import EventStore
-from service_kit.auth import Principal, Role, bearer_auth
+from service_kit.auth import CurrentPrincipal, Principal, Role
 from service_kit.deps import app_state
+from service_kit.errors import ForbiddenError, UnauthorizedError
+from service_kit.openapi import RETRY_AFTER, answers
 
 StoreDep = Annotated[EventStore, Depends(app_state("store"))]
+AccessStatesDep = Annotated[AccessStates, Depends(app_state("access_states"))]
+
+
+class TokenOutdatedError(UnauthorizedError):
+    slug = "token-outdated"
+
+
+async def _check_current(principal: Principal, states: AccessStates) -> None:
+    """A person's token must be as new as the account's last role or password change."""
+    if principal.role == Role.SERVICE:
+        return
+    user_id = principal.user_id
+    version = principal.claims.get("ver", 0)
+    if user_id is None or not isinstance(version, int):
+        raise UnauthorizedError("The access token does not name an account.")
+    state = await states.get(user_id, newer_than=version)
+    if state is None:
+        raise UnauthorizedError("The account behind this token no longer exists.")
+    if state.token_version != version:
+        raise TokenOutdatedError(
+            "This access token predates a change to the account (its role or password); "
+            "refresh it or sign in again."
+        )
+
+
+CURRENT_TOKEN_ANSWERS: dict[int, dict[str, Any]] = {
+    401: {
+        "description": "The access token is invalid or expired, or predates a change of the "
+        "account's role or password (refresh it)"
+    },
+    503: {
+        "description": "user-service, which says whether the token is still current, cannot "
+        "be reached",
+        "headers": RETRY_AFTER,
+    },
+}
+
+
+@answers(CURRENT_TOKEN_ANSWERS)
+async def current_person_checked(principal: CurrentPrincipal, states: AccessStatesDep) -> Principal:
+    await _check_current(principal, states)
+    return principal
+
+
+def require_current_roles(*roles: Role) -> Callable[..., Awaitable[Principal]]:
+    """The caller, with one of `roles` (checked first, for free) and a current token."""
+    allowed = frozenset(roles)
+    names = ", ".join(sorted(allowed))
+
+    @answers({403: {"description": f"Only for the roles: {names}"}, **CURRENT_TOKEN_ANSWERS})
+    async def principal_with_current_role(
+        principal: CurrentPrincipal, states: AccessStatesDep
+    ) -> Principal:
+        if principal.role not in allowed:
+            raise ForbiddenError(f"This operation requires one of the roles: {names}.")
+        await _check_current(principal, states)
+        return principal
+
+    return principal_with_current_role
+
+
+# Writes where a stale role would matter: the token's version is checked at user-service.
+CurrentPerson = Annotated[Principal, Depends(current_person_checked)]
 OrganizerPrincipal = Annotated[
-    Principal, Depends(bearer_auth.require_roles(Role.ORGANIZER, Role.ADMIN))
+    Principal, Depends(require_current_roles(Role.ORGANIZER, Role.ADMIN))
 ]
-InventoryPrincipal = Annotated[
-    Principal, Depends(bearer_auth.require_roles(Role.SERVICE, Role.ADMIN))
-]
+InventoryPrincipal = Annotated[Principal, Depends(require_current_roles(Role.SERVICE, Role.ADMIN))]

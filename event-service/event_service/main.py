@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 import httpx
 from fastapi import FastAPI
 
+from event_service.clients.users import AccessStates
 from event_service.config import EventSettings
 from event_service.models import EventStore
 from event_service.routes import events_router, tickets_router
@@ -16,6 +17,8 @@ from service_kit.health import add_readiness_check
 from service_kit.http import create_http_client
 from service_kit.loops import background_tasks
 from service_kit.mongo import create_mongo_client, mongo_readiness_check, require_mongo
+from service_kit.retry import RetryPolicy
+from service_kit.service_auth import ServiceAuth, ServiceTokenProvider
 from service_kit.tracing import tracing_of
 
 if TYPE_CHECKING:
@@ -47,6 +50,22 @@ def create_app(
         store = await EventStore.open(mongo, settings.event_mongo_db)
         app.state.store = store
         app.state.token_verifier = JwksVerifier.from_settings(settings, http_client)
+        assert settings.service_client_id is not None
+        assert settings.service_client_secret is not None
+        app.state.access_states = AccessStates(
+            http=http_client,
+            base_url=settings.user_service_url,
+            auth=ServiceAuth(
+                ServiceTokenProvider(
+                    http_client=http_client,
+                    token_url=settings.token_url,
+                    client_id=settings.service_client_id,
+                    client_secret=settings.service_client_secret,
+                )
+            ),
+            retry=RetryPolicy(budget_seconds=settings.http_retry_budget_seconds),
+            cache_seconds=settings.token_version_cache_seconds,
+        )
         add_readiness_check(app, "mongodb", mongo_readiness_check(mongo))
         grace = timedelta(seconds=settings.repair_grace_seconds)
         await repair_ticket_ledger(store=store, grace=grace)

@@ -4,11 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from event_service.deps import OrganizerPrincipal, StoreDep
+from event_service.deps import CurrentPerson, OrganizerPrincipal, StoreDep
 from event_service.models import event_public
 from event_service.schemas import EventCreate, EventPublic, EventQuery, EventUpdate
 from event_service.service import catalogue
-from service_kit.auth import CurrentPrincipal
 
 router = APIRouter(prefix="/events", tags=["events"])
 
@@ -79,7 +78,7 @@ async def read_event(event_id: str, store: StoreDep) -> EventPublic:
     },
 )
 async def update_event(
-    event_id: str, update: EventUpdate, principal: CurrentPrincipal, store: StoreDep
+    event_id: str, update: EventUpdate, principal: CurrentPerson, store: StoreDep
 ) -> EventPublic:
     document = await catalogue.update_event(
         store=store, event_id=event_id, update=update, principal=principal
@@ -97,6 +96,6 @@ async def update_event(
         404: NOT_FOUND,
     },
 )
-async def cancel_event(event_id: str, principal: CurrentPrincipal, store: StoreDep) -> EventPublic:
+async def cancel_event(event_id: str, principal: CurrentPerson, store: StoreDep) -> EventPublic:
     document = await catalogue.cancel_event(store=store, event_id=event_id, principal=principal)
     return event_public(document)
