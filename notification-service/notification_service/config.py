@@ -84,6 +84,12 @@ class NotificationSettings(ServiceSettings):
     )
     ws_poll_seconds: float = Field(default=1, gt=0)
     ws_heartbeat_seconds: float = Field(default=25, gt=0)
+    ws_max_sockets_per_user: int = Field(
+        default=10,
+        ge=1,
+        description="Live sockets one user may hold on one process; the newest past it is "
+        "closed with 4429.",
+    )
 
     max_request_bytes: int = Field(default=64 * 1024, ge=1024)
 

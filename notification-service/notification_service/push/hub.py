@@ -54,6 +54,9 @@ class NotificationHub:
     def subscriber_count(self) -> int:
         return sum(len(subscriptions) for subscriptions in self._subscribers.values())
 
+    def subscriptions_of(self, user_email: str) -> int:
+        return len(self._subscribers.get(user_email, ()))
+
     @contextmanager
     def subscribe(self, user_email: str) -> Iterator[Subscription]:
         subscription = Subscription(user_email, max_pending=self.max_pending)

@@ -6,9 +6,16 @@ server then accepts the `bearer` subprotocol). A refused token closes the socket
 before any message; a token that expires while connected closes it with 4401 then. Messages
 are JSON `LiveMessage`s: `subscribed` first, then `notification`s, and a `heartbeat` whenever
 the socket has been quiet for `WS_HEARTBEAT_SECONDS`.
+
+A browser's handshake carries `Origin`: one not in `CORS_ORIGINS` is refused before the
+socket opens (HTTP 403), so another site cannot open a feed with a visitor's credentials.
+Clients that are not browsers send no `Origin` and are let in. Each user may hold at most
+`WS_MAX_SOCKETS_PER_USER` sockets on one process: the newest one past that is accepted and
+closed at once with 4429 (the open ones are kept).
 """
 
 import asyncio
+import logging
 import time
 from collections.abc import Coroutine
 from dataclasses import dataclass
@@ -21,6 +28,8 @@ from notification_service.schemas import LiveMessage
 from service_kit.auth import Principal, TokenVerifier
 from service_kit.clock import utcnow_ms
 from service_kit.errors import ServiceUnavailableError, UnauthorizedError
+
+logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["live"])
 
@@ -39,6 +48,16 @@ EXPIRED = Closing(UNAUTHORIZED, "the access token has expired; reconnect with a 
 UNAVAILABLE = Closing(1013, "cannot verify tokens right now; try again shortly")
 RESTARTING = Closing(1012, "the service is restarting; reconnect")
 TOO_SLOW = Closing(1013, "too far behind; reconnect and reload the inbox")
+TOO_MANY = Closing(4429, "too many live connections for this user; close one, or poll")
+
+
+def _origin_allowed(websocket: WebSocket, allowed: list[str]) -> bool:
+    """No `Origin` (not a browser), or one of the allowed origins."""
+    origin = websocket.headers.get("origin")
+    if origin is None or "*" in allowed:
+        return True
+    normalised = {entry.rstrip("/").lower() for entry in allowed}
+    return origin.rstrip("/").lower() in normalised
 
 
 def _offered_token(websocket: WebSocket) -> tuple[str | None, str | None]:
@@ -98,11 +117,19 @@ async def _when(event: asyncio.Event, closing: Closing) -> Closing:
 
 
 async def _serve(
-    websocket: WebSocket, hub: NotificationHub, principal: Principal, heartbeat: float
+    websocket: WebSocket,
+    hub: NotificationHub,
+    principal: Principal,
+    *,
+    heartbeat: float,
+    max_sockets: int,
 ) -> Closing | None:
     """Push until the client leaves (None) or the server must close the socket (why)."""
     email = (principal.email or "").lower()
     expires_in = float(principal.claims.get("exp", 0)) - time.time()
+    # Counted and subscribed with no await between, so sockets racing in cannot both pass.
+    if hub.subscriptions_of(email) >= max_sockets:
+        return TOO_MANY
     with hub.subscribe(email) as subscription:
         await websocket.send_text(_message("subscribed", user_email=email))
         waits: list[Coroutine[Any, Any, Closing | None]] = [
@@ -127,6 +154,11 @@ async def _serve(
 
 @router.websocket("/ws/notifications", name="live_notifications")
 async def live_notifications(websocket: WebSocket) -> None:
+    settings = websocket.app.state.settings
+    if not _origin_allowed(websocket, settings.cors_origins):
+        logger.warning("refused a live socket from origin %s", websocket.headers.get("origin"))
+        await websocket.close(1008)  # before accepting: the handshake is answered 403
+        return
     token, subprotocol = _offered_token(websocket)
     identity = await _authenticate(websocket.app.state.token_verifier, token)
     await websocket.accept(subprotocol=subprotocol)
@@ -138,7 +170,8 @@ async def live_notifications(websocket: WebSocket) -> None:
             websocket,
             websocket.app.state.hub,
             identity,
-            websocket.app.state.settings.ws_heartbeat_seconds,
+            heartbeat=settings.ws_heartbeat_seconds,
+            max_sockets=settings.ws_max_sockets_per_user,
         )
     except WebSocketDisconnect:
         return
