@@ -2,7 +2,17 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 
 import { makeToken } from '@/testing/builders'
 
-import { expireSession, getSession, getToken, logout, sessionExpired, sessionFromToken, signIn, subscribe } from './token-store'
+import {
+  expireSession,
+  getRefreshToken,
+  getSession,
+  getToken,
+  logout,
+  sessionExpired,
+  sessionFromToken,
+  signIn,
+  subscribe,
+} from './token-store'
 
 afterEach(() => {
   logout()
@@ -34,6 +44,29 @@ describe('the token store', () => {
     expect(sessionExpired()).toBe(true)
     expect(listener).toHaveBeenCalled()
     unsubscribe()
+  })
+
+  it('keeps the session past the access token while a refresh token can renew it', () => {
+    vi.useFakeTimers()
+    const listener = vi.fn()
+    const unsubscribe = subscribe(listener)
+    signIn(makeToken({ expiresInSeconds: 60, email: 'ada@example.com' }), 'the-refresh-token')
+    vi.advanceTimersByTime(61_000)
+    expect(getSession()).toMatchObject({ email: 'ada@example.com' })
+    expect(getToken()).toBeNull() // the access token itself is spent: it is renewed before use
+    expect(sessionExpired()).toBe(false)
+    expect(window.localStorage.getItem('event-booking.refresh-token')).toBe('the-refresh-token')
+    unsubscribe()
+  })
+
+  it('forgets both tokens on log-out, and an older refresh token on a sign-in without one', () => {
+    signIn(makeToken(), 'the-refresh-token')
+    signIn(makeToken())
+    expect(getRefreshToken()).toBeNull()
+    signIn(makeToken(), 'the-refresh-token')
+    logout()
+    expect(getRefreshToken()).toBeNull()
+    expect(getSession()).toBeNull()
   })
 
   it('treats a stored token that has already expired as no session', () => {

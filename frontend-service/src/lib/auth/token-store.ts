@@ -1,6 +1,9 @@
 /**
- * The access token, kept in localStorage so it survives a reload, with what the app reads from
- * its claims. The signature is the services' business; the app only needs who and until when.
+ * The access token and the refresh token, kept in localStorage so they survive a reload, with
+ * what the app reads from the access token's claims. The signature is the services' business;
+ * the app only needs who and until when. Access tokens live minutes: while a refresh token is
+ * held, the session outlasts them (`./refresh.ts` renews them); without one, the session ends
+ * when the access token does.
  */
 export type Role = 'user' | 'organizer' | 'admin'
 
@@ -17,6 +20,7 @@ export type Session = {
 export type SignOutReason = 'logout' | 'expired'
 
 const STORAGE_KEY = 'event-booking.access-token'
+const REFRESH_KEY = 'event-booking.refresh-token'
 const ROLES: readonly string[] = ['user', 'organizer', 'admin']
 
 type Listener = () => void
@@ -49,12 +53,17 @@ export function sessionFromToken(token: string): Session | null {
   return { token, userId: sub, email, role: role as Role, expiresAt: exp * 1000 }
 }
 
-function readStorage(): string | null {
+function readStorage(key = STORAGE_KEY): string | null {
   try {
-    return window.localStorage.getItem(STORAGE_KEY)
+    return window.localStorage.getItem(key)
   } catch {
     return null
   }
+}
+
+/** The refresh token, while the session has one. */
+export function getRefreshToken(): string | null {
+  return readStorage(REFRESH_KEY)
 }
 
 function notify(): void {
@@ -66,10 +75,14 @@ function scheduleExpiry(session: Session | null): void {
   if (!session) return
   // setTimeout overflows past ~24.8 days; tokens live far shorter, but clamp anyway.
   const wait = Math.min(session.expiresAt - Date.now(), 2 ** 31 - 1)
-  expiryTimer = setTimeout(() => expireSession(), Math.max(wait, 0))
+  expiryTimer = setTimeout(() => {
+    // With a refresh token the session goes on: the next call renews the access token.
+    if (getRefreshToken() === null) expireSession()
+  }, Math.max(wait, 0))
 }
 
-/** The current session; null when signed out or when the token has expired. */
+/** The current session; null when signed out, or when the access token has expired and no
+ * refresh token can renew it. */
 export function getSession(): Session | null {
   const token = readStorage()
   if (token !== cached.token) {
@@ -77,18 +90,23 @@ export function getSession(): Session | null {
     scheduleExpiry(cached.session)
   }
   const { session } = cached
-  if (session && session.expiresAt <= Date.now()) return null
+  if (session && session.expiresAt <= Date.now() && getRefreshToken() === null) return null
   return session
 }
 
+/** The access token, if it has not expired (renewing it is `./refresh.ts`'s job). */
 export function getToken(): string | null {
-  return getSession()?.token ?? null
+  const session = getSession()
+  return session && session.expiresAt > Date.now() ? session.token : null
 }
 
-export function signIn(token: string): Session {
+/** Keep the tokens of a sign-in (or a renewal); without a refresh token, any older one goes. */
+export function signIn(token: string, refreshToken?: string): Session {
   const session = sessionFromToken(token)
   if (!session) throw new Error('The sign-in answer did not hold a usable access token.')
   window.localStorage.setItem(STORAGE_KEY, token)
+  if (refreshToken) window.localStorage.setItem(REFRESH_KEY, refreshToken)
+  else window.localStorage.removeItem(REFRESH_KEY)
   lastSignOut = null
   notify()
   return session
@@ -97,6 +115,7 @@ export function signIn(token: string): Session {
 function signOut(reason: SignOutReason): void {
   const hadToken = readStorage() !== null
   window.localStorage.removeItem(STORAGE_KEY)
+  window.localStorage.removeItem(REFRESH_KEY)
   if (hadToken || reason === 'logout') lastSignOut = reason
   clearTimeout(expiryTimer)
   notify()
@@ -106,7 +125,7 @@ export function logout(): void {
   signOut('logout')
 }
 
-/** The token was refused or ran out: forget it; pages that need a session send people to log in. */
+/** The session was refused or ran out: forget it; pages that need one send people to log in. */
 export function expireSession(): void {
   signOut('expired')
 }
@@ -116,13 +135,13 @@ export function sessionExpired(): boolean {
   if (lastSignOut === 'expired') return true
   const token = readStorage()
   const stored = token ? sessionFromToken(token) : null
-  return stored !== null && stored.expiresAt <= Date.now()
+  return stored !== null && stored.expiresAt <= Date.now() && getRefreshToken() === null
 }
 
 export function subscribe(listener: Listener): () => void {
   listeners.add(listener)
   const onStorage = (event: StorageEvent) => {
-    if (event.key === STORAGE_KEY || event.key === null) listener()
+    if (event.key === STORAGE_KEY || event.key === REFRESH_KEY || event.key === null) listener()
   }
   window.addEventListener('storage', onStorage)
   return () => {

@@ -2,14 +2,15 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 
 import { usersApi } from '@/lib/api/client'
 import { unwrap } from '@/lib/api/errors'
-import { logout, type Session, signIn } from '@/lib/auth/token-store'
+import { endSession } from '@/lib/auth/refresh'
+import { type Session, signIn } from '@/lib/auth/token-store'
 
 export type Credentials = { email: string; password: string }
 export type Registration = Credentials & { fullName: string }
 
 async function login({ email, password }: Credentials): Promise<Session> {
   const { data } = await unwrap(usersApi.POST('/login', { body: { email, password } }))
-  return signIn(data.access_token)
+  return signIn(data.access_token, data.refresh_token)
 }
 
 export function useLogin() {
@@ -35,7 +36,8 @@ export function useRegister() {
 export function useLogout() {
   const queryClient = useQueryClient()
   return () => {
-    logout()
+    // Signed out here at once; the sign-in is revoked at user-service in the background.
+    void endSession()
     queryClient.clear()
   }
 }

@@ -3,6 +3,7 @@ import { createContext, type ReactNode, useContext, useEffect, useState } from '
 
 import type { Notification } from '@/lib/api/models'
 import { queryKeys } from '@/lib/api/query-keys'
+import { freshAccessToken, renewAfterRefusal } from '@/lib/auth/refresh'
 import { expireSession } from '@/lib/auth/token-store'
 import { useSession } from '@/lib/auth/use-session'
 import { liveNotificationsUrl } from '@/lib/config'
@@ -26,15 +27,16 @@ export function LiveNotificationsProvider({ children }: { children: ReactNode })
   const session = useSession()
   const queryClient = useQueryClient()
   const [state, setState] = useState<LiveState>({ status: 'stopped', latest: null })
-  const token = session?.token
   const email = session?.email
 
+  // One socket per person, kept across renewals of the access token (it asks for one itself).
   useEffect(() => {
-    if (!token || !email) return
+    if (!email) return
     const inbox = queryKeys.notifications(email)
     const socket = new LiveSocket({
       url: liveNotificationsUrl(),
-      token,
+      token: freshAccessToken,
+      renewToken: renewAfterRefusal,
       onStatus: (status) => setState((current) => ({ ...current, status })),
       onUnauthorized: expireSession,
       onMessage: (message) => {
@@ -53,7 +55,7 @@ export function LiveNotificationsProvider({ children }: { children: ReactNode })
       socket.stop()
       setState({ status: 'stopped', latest: null })
     }
-  }, [token, email, queryClient])
+  }, [email, queryClient])
 
   return <LiveContext value={state}>{children}</LiveContext>
 }

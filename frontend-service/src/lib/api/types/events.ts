@@ -444,7 +444,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventPublic"];
                 };
             };
-            /** @description No bearer access token was sent. The access token is invalid or expired. */
+            /** @description The access token is invalid or expired, or predates a change of the account's role or password (refresh it). No bearer access token was sent. The access token is invalid or expired. */
             401: {
                 headers: {
                     /** @description `Bearer`: the operation needs a bearer access token. */
@@ -482,7 +482,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Tokens cannot be verified: user-service's signing keys are unavailable */
+            /** @description user-service, which says whether the token is still current, cannot be reached. Tokens cannot be verified: user-service's signing keys are unavailable. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -568,7 +568,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventPublic"];
                 };
             };
-            /** @description No bearer access token was sent. The access token is invalid or expired. */
+            /** @description The access token is invalid or expired, or predates a change of the account's role or password (refresh it). No bearer access token was sent. The access token is invalid or expired. */
             401: {
                 headers: {
                     /** @description `Bearer`: the operation needs a bearer access token. */
@@ -624,7 +624,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Tokens cannot be verified: user-service's signing keys are unavailable */
+            /** @description user-service, which says whether the token is still current, cannot be reached. Tokens cannot be verified: user-service's signing keys are unavailable. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -657,7 +657,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventPublic"];
                 };
             };
-            /** @description No bearer access token was sent. The access token is invalid or expired. */
+            /** @description The access token is invalid or expired, or predates a change of the account's role or password (refresh it). No bearer access token was sent. The access token is invalid or expired. */
             401: {
                 headers: {
                     /** @description `Bearer`: the operation needs a bearer access token. */
@@ -704,7 +704,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Tokens cannot be verified: user-service's signing keys are unavailable */
+            /** @description user-service, which says whether the token is still current, cannot be reached. Tokens cannot be verified: user-service's signing keys are unavailable. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -741,7 +741,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventPublic"];
                 };
             };
-            /** @description No bearer access token was sent. The access token is invalid or expired. */
+            /** @description The access token is invalid or expired, or predates a change of the account's role or password (refresh it). No bearer access token was sent. The access token is invalid or expired. */
             401: {
                 headers: {
                     /** @description `Bearer`: the operation needs a bearer access token. */
@@ -799,7 +799,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Tokens cannot be verified: user-service's signing keys are unavailable */
+            /** @description user-service, which says whether the token is still current, cannot be reached. Tokens cannot be verified: user-service's signing keys are unavailable. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */

@@ -11,7 +11,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an account */
+        /**
+         * Create an account
+         * @description At most `REGISTRATION_LIMIT` registrations per client address (an IPv6 client by its /64), counted on every replica alike; past it, 429 with `Retry-After`.
+         */
         post: operations["auth-register"];
         delete?: never;
         options?: never;
@@ -30,9 +33,49 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password
-         * @description Accepts JSON `{email, password}` or the OAuth2 password form (`username`, `password`), which Swagger's Authorize button uses.
+         * @description Accepts JSON `{email, password}` or the OAuth2 password form (`username`, `password`), which Swagger's Authorize button uses. Answers a short-lived access token (`ACCESS_TOKEN_MINUTES`) and a refresh token that renews it once (`POST /refresh`).
          */
         post: operations["auth-login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew the tokens with a refresh token
+         * @description Uses the refresh token up and answers a new access token (with the account's current role) and the next refresh token. Each refresh token works once: presenting a used one revokes every token of its sign-in. A role or password change, or logging out, revokes them too.
+         */
+        post: operations["auth-refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out: revoke the refresh token and its sign-in
+         * @description Revokes every refresh token of the sign-in this one belongs to. The access token already issued runs out by itself (minutes). An unknown token is ignored, so logging out twice is harmless.
+         */
+        post: operations["auth-logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -50,7 +93,7 @@ export interface paths {
         put?: never;
         /**
          * Service token (OAuth2 client credentials)
-         * @description For the other services: `grant_type=client_credentials` with `client_id` and `client_secret` in the form or as HTTP Basic credentials. The token has role `service`.
+         * @description For the other services: `grant_type=client_credentials` with `client_id` and `client_secret` in the form or as HTTP Basic credentials. The token has role `service`. Failures are counted per client address (`TOKEN_FAILURE_LIMIT_PER_ADDRESS`) and per client id (`TOKEN_FAILURE_LIMIT_PER_CLIENT`); past either, 429 with `Retry-After`.
          */
         post: operations["auth-issue_service_token"];
         delete?: never;
@@ -90,7 +133,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Update the signed-in user's name or password */
+        /**
+         * Update the signed-in user's name or password
+         * @description A password change needs `current_password`; at most `PASSWORD_CHECK_LIMIT` wrong ones per account, then 429 with `Retry-After` (even for the right one) until the window passes. A password change revokes every refresh token of the account and outdates its access tokens (sign in again with the new password).
+         */
         patch: operations["users-update_me"];
         trace?: never;
     };
@@ -131,6 +177,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/{user_id}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether a person's tokens still hold (services)
+         * @description The account's role and token version: an access token whose `ver` claim is lower was issued before a role or password change. For services that check `ver` where a stale role would matter (event-service, when events are created or changed).
+         */
+        get: operations["users-read_access_state"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/{user_id}/role": {
         parameters: {
             query?: never;
@@ -144,7 +210,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a user's role (admins) */
+        /**
+         * Change a user's role (admins)
+         * @description Takes effect at once: the user's refresh tokens are revoked and their access tokens are refused where the role matters (signing in again gives the new role).
+         */
         patch: operations["users-change_role"];
         trace?: never;
     };
@@ -186,6 +255,22 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AccessState
+         * @description What decides whether a person's access token still holds: its `ver` must equal
+         *     `token_version` (raised by every role or password change).
+         */
+        AccessState: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Role */
+            role: string;
+            /** Token Version */
+            token_version: number;
+        };
         /** Body_auth-issue_service_token */
         "Body_auth-issue_service_token": {
             /** Grant Type */
@@ -260,6 +345,11 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** RefreshRequest */
+        RefreshRequest: {
+            /** Refresh Token */
+            refresh_token: string;
+        };
         /** RoleUpdate */
         RoleUpdate: {
             /**
@@ -267,6 +357,35 @@ export interface components {
              * @enum {string}
              */
             role: "user" | "organizer" | "admin";
+        };
+        /**
+         * SessionTokens
+         * @description A person's tokens: a short-lived access token and the refresh token that renews it.
+         */
+        SessionTokens: {
+            /** Access Token */
+            access_token: string;
+            /**
+             * Token Type
+             * @default bearer
+             * @constant
+             */
+            token_type: "bearer";
+            /**
+             * Expires In
+             * @description Seconds until the token expires.
+             */
+            expires_in: number;
+            /**
+             * Refresh Token
+             * @description Opaque; exchange it once at `POST /refresh` for new tokens, or revoke it at `POST /logout`. Keep it secret: it is worth a sign-in.
+             */
+            refresh_token: string;
+            /**
+             * Refresh Expires In
+             * @description Seconds until the refresh token expires.
+             */
+            refresh_expires_in: number;
         };
         /** Token */
         Token: {
@@ -379,6 +498,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many registrations from this address; see `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error; quote `request_id` when reporting it */
             500: {
                 headers: {
@@ -422,7 +552,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Token"];
+                    "application/json": components["schemas"]["SessionTokens"];
                 };
             };
             /** @description The body is not JSON, or not a form */
@@ -457,6 +587,97 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "auth-refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionTokens"];
+                };
+            };
+            /** @description The refresh token is unknown, expired, used or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "auth-logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
+            422: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -523,6 +744,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many failures from this address or for this client; see `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error; quote `request_id` when reporting it */
             500: {
                 headers: {
@@ -581,7 +813,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserPublic"];
                 };
             };
-            /** @description The account behind the token no longer exists. No bearer access token was sent. The access token is invalid or expired. */
+            /** @description The account behind the token no longer exists, or its role or password changed since the token was issued (refresh it). No bearer access token was sent. The access token is invalid or expired. */
             401: {
                 headers: {
                     /** @description `Bearer`: the operation needs a bearer access token. */
@@ -634,7 +866,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserPublic"];
                 };
             };
-            /** @description The account behind the token no longer exists. No bearer access token was sent. The access token is invalid or expired. */
+            /** @description The account behind the token no longer exists, or its role or password changed since the token was issued (refresh it). No bearer access token was sent. The access token is invalid or expired. */
             401: {
                 headers: {
                     /** @description `Bearer`: the operation needs a bearer access token. */
@@ -657,6 +889,17 @@ export interface operations {
             /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong current passwords; see `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -700,7 +943,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserPublic"][];
                 };
             };
-            /** @description No bearer access token was sent. The access token is invalid or expired. */
+            /** @description The account behind the token no longer exists, or its role or password changed since the token was issued (refresh it). No bearer access token was sent. The access token is invalid or expired. */
             401: {
                 headers: {
                     /** @description `Bearer`: the operation needs a bearer access token. */
@@ -760,7 +1003,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserPublic"];
                 };
             };
-            /** @description No bearer access token was sent. The access token is invalid or expired. */
+            /** @description The account behind the token no longer exists, or its role or password changed since the token was issued (refresh it). No bearer access token was sent. The access token is invalid or expired. */
             401: {
                 headers: {
                     /** @description `Bearer`: the operation needs a bearer access token. */
@@ -772,6 +1015,75 @@ export interface operations {
                 };
             };
             /** @description Users may only read their own profile */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No user has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "users-read_access_state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessState"];
+                };
+            };
+            /** @description The account behind the token no longer exists, or its role or password changed since the token was issued (refresh it). No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only for the roles: service */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -833,7 +1145,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserPublic"];
                 };
             };
-            /** @description No bearer access token was sent. The access token is invalid or expired. */
+            /** @description The account behind the token no longer exists, or its role or password changed since the token was issued (refresh it). No bearer access token was sent. The access token is invalid or expired. */
             401: {
                 headers: {
                     /** @description `Bearer`: the operation needs a bearer access token. */
