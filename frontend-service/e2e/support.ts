@@ -13,6 +13,8 @@ export type Stack = {
   notifications: string
   admin: { email: string; password: string }
   mail_dir: string
+  /** How long an access token lives in this stack (seconds): a few, so sessions renew often. */
+  access_token_seconds: number
 }
 
 export const artifactsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts')
@@ -63,6 +65,11 @@ export async function registerUser(name: string): Promise<ApiUser & { password: 
     body: { email, password: PASSWORD, full_name: name },
   })
   return { ...user, password: PASSWORD }
+}
+
+/** Change a person's role as the admin would (through the API). */
+export async function setRole(userId: string, role: 'user' | 'organizer' | 'admin'): Promise<void> {
+  await call('PATCH', `${stack().users}/users/${userId}/role`, { token: await adminToken(), body: { role } })
 }
 
 export type ApiEvent = {

@@ -31,6 +31,9 @@ from tests.harness.servers import run_uvicorn
 from tests.harness.smtp import run_smtp_sink
 
 ADMIN = {"email": "e2e-admin@example.com", "password": "e2e admin password"}
+# Access tokens expire every few seconds, so every spec runs through renewals with the refresh
+# token (and one spec waits for an expiry on purpose).
+ACCESS_TOKEN_SECONDS = 12
 # Fast password hashing, quiet logs; three failed logins lock an account (for the lockout test).
 COMMON = {
     "ENV": "test",
@@ -68,6 +71,7 @@ def run_stack(origins: list[str]) -> Iterator[dict[str, object]]:
                     "JWT_DEV_KEY_FILE": str(data / "jwt-key.pem"),
                     "ADMIN_EMAIL": ADMIN["email"],
                     "ADMIN_PASSWORD": ADMIN["password"],
+                    "ACCESS_TOKEN_MINUTES": str(ACCESS_TOKEN_SECONDS / 60),
                 },
             )
         )
@@ -80,6 +84,8 @@ def run_stack(origins: list[str]) -> Iterator[dict[str, object]]:
                     "USER_SERVICE_URL": users,
                     "MONGO_URL": mongo_url,
                     "EVENT_MONGO_DB": f"{mongo_db}_events",
+                    # A demotion reaches event-service at once (the specs check it does).
+                    "TOKEN_VERSION_CACHE_SECONDS": "0",
                 },
             )
         )
@@ -118,6 +124,7 @@ def run_stack(origins: list[str]) -> Iterator[dict[str, object]]:
             "notifications": notifications,
             "admin": ADMIN,
             "mail_dir": str(sink.directory),
+            "access_token_seconds": ACCESS_TOKEN_SECONDS,
         }
 
 

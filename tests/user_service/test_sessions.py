@@ -38,6 +38,7 @@ async def test_refresh_gives_new_tokens_once_per_refresh_token(
     renewed = await _refresh(client, first["refresh_token"])
 
     assert renewed.status_code == 200
+    assert renewed.headers["cache-control"] == "no-store"
     tokens = renewed.json()
     assert tokens["refresh_token"] != first["refresh_token"]
     assert tokens["expires_in"] == 15 * 60

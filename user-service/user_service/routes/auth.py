@@ -78,9 +78,11 @@ async def _session_tokens(
     settings: UserSettings,
     key: SigningKey,
     user: User,
+    response: Response,
     refresh_token: str | None = None,
 ) -> SessionTokens:
     """An access token for `user` as the account is now, with the given (or a new) refresh token."""
+    response.headers["Cache-Control"] = "no-store"  # tokens: never kept by a cache
     lifetime = timedelta(minutes=settings.access_token_minutes)
     refresh_lifetime = timedelta(days=settings.refresh_token_days)
     if refresh_token is None:
@@ -150,6 +152,7 @@ async def _read_login(request: Request) -> LoginRequest:
 )
 async def login(
     request: Request,
+    response: Response,
     session: SessionDep,
     hasher: HasherDep,
     limits: LimitsDep,
@@ -164,7 +167,9 @@ async def login(
         email=credentials.email,
         password=credentials.password,
     )
-    return await _session_tokens(session=session, settings=settings, key=key, user=user)
+    return await _session_tokens(
+        session=session, settings=settings, key=key, user=user, response=response
+    )
 
 
 @router.post(
@@ -178,7 +183,11 @@ async def login(
     responses={401: {"description": "The refresh token is unknown, expired, used or revoked"}},
 )
 async def refresh(
-    body: RefreshRequest, session: SessionDep, settings: SettingsDep, key: SigningKeyDep
+    body: RefreshRequest,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    key: SigningKeyDep,
 ) -> SessionTokens:
     user, successor = await sessions.rotate(
         session=session,
@@ -186,7 +195,12 @@ async def refresh(
         lifetime=timedelta(days=settings.refresh_token_days),
     )
     return await _session_tokens(
-        session=session, settings=settings, key=key, user=user, refresh_token=successor
+        session=session,
+        settings=settings,
+        key=key,
+        user=user,
+        response=response,
+        refresh_token=successor,
     )
 
 

@@ -13,7 +13,7 @@ import { expireSession, getRefreshToken, getSession, logout, signIn } from './to
 
 const LOCK_NAME = 'event-booking.token-refresh'
 /** An access token this close to its expiry is renewed before it is sent. */
-const EXPIRY_MARGIN_MS = 5_000
+const EXPIRY_MARGIN_MS = 3_000
 
 // Looked up per call, so tests can stub the global fetch.
 const fetchNow: typeof fetch = (input, init) => globalThis.fetch(input, init)
