@@ -49,9 +49,13 @@ class AccessStates:
         """The account's state (None: no such account). A cached state whose version is not
         above `newer_than` is not used: a token newer than the cache has seen asks afresh."""
         cached = self._cache.get(user_id)
-        if cached is not None and time.monotonic() - cached[0] < self.cache_seconds:
-            if newer_than is None or cached[1].token_version >= newer_than:
-                return cached[1]
+        fresh = cached is not None and time.monotonic() - cached[0] < self.cache_seconds
+        if (
+            cached is not None
+            and fresh
+            and (newer_than is None or cached[1].token_version >= newer_than)
+        ):
+            return cached[1]
         state = await self._fetch(user_id)
         if state is not None and self.cache_seconds > 0:
             self._cache.pop(user_id, None)
