@@ -46,8 +46,8 @@ class AccessStates:
         self._cache: dict[uuid.UUID, tuple[float, AccessState]] = {}
 
     async def get(self, user_id: uuid.UUID, *, newer_than: int | None = None) -> AccessState | None:
-        """The account's state (None: no such account). A cached state whose version is not
-        above `newer_than` is not used: a token newer than the cache has seen asks afresh."""
+        """The account's state (None: no such account). A cached state older than `newer_than`
+        is not used: a token newer than what the cache has seen asks afresh."""
         cached = self._cache.get(user_id)
         fresh = cached is not None and time.monotonic() - cached[0] < self.cache_seconds
         if (
