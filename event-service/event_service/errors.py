@@ -15,6 +15,7 @@ class RefusalReason(StrEnum):
     STARTED = "started"
     EXCEEDS_TOTAL = "exceeds-total"
     NOT_RESERVED = "not-reserved"
+    RELEASED = "released"
     EXCEEDS_RESERVATION = "exceeds-reservation"
     REFERENCE = "reference"
     IN_PROGRESS = "in-progress"

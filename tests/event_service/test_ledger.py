@@ -132,15 +132,20 @@ async def test_release_returns_the_reserved_tickets_once(
     await _accounting(store, event)
 
 
-async def test_release_without_a_reservation_is_recorded_as_not_reserved(
+async def test_release_without_a_reservation_is_recorded_as_not_reserved_with_a_tombstone(
     store: EventStore, event: Document
 ) -> None:
     with pytest.raises(TicketConflictError) as refused:
         await _change(store, event, 2, "r-6")
 
     assert refused.value.extra == {"reason": "not-reserved", "available_tickets": 10}
-    [entry] = await ledger_entries(store, event["_id"])
+    [entry, tombstone] = await ledger_entries(store, event["_id"])
     assert (entry["direction"], entry["state"]) == (TicketDirection.RELEASE, LedgerState.REJECTED)
+    assert (tombstone["direction"], tombstone["state"], tombstone["reason"]) == (
+        TicketDirection.RESERVE,
+        LedgerState.REJECTED,
+        "released",
+    )
 
 
 async def test_release_while_its_reservation_is_pending_withdraws_and_asks_for_a_retry(

@@ -116,6 +116,23 @@ async def test_release_without_reservation_or_beyond_it_conflicts(
     assert current.json()["available_tickets"] == 8
 
 
+async def test_reservation_after_its_release_conflicts_as_released_and_holds_nothing(
+    events_client: httpx.AsyncClient,
+    event: dict[str, str],
+    service_headers: dict[str, str],
+    event_store: EventStore,
+) -> None:
+    early_release = await change_tickets(events_client, event["id"], service_headers, 2, "b-late")
+    late_reservation = await change_tickets(
+        events_client, event["id"], service_headers, -2, "b-late"
+    )
+
+    assert assert_problem(early_release, 409)["reason"] == "not-reserved"
+    refused = assert_problem(late_reservation, 409)
+    assert (refused["reason"], refused["available_tickets"]) == ("released", 10)
+    await assert_accounting_holds(event_store, event["id"])
+
+
 async def test_partial_release_then_no_second_release(
     events_client: httpx.AsyncClient,
     event: dict[str, str],

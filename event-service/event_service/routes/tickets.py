@@ -20,12 +20,18 @@ router = APIRouter(prefix="/events", tags=["tickets"])
     "Atomic and idempotent per (event, reference, direction): a replay returns the first "
     "outcome without applying twice. Returns the event after the change. 409 when too few "
     "tickets are left (the body has `available_tickets`), the event is cancelled or started, "
-    "or a release does not match a reservation.",
+    "or a release does not match a reservation. A release may come first: a release of a "
+    "reference that reserved nothing is refused as `not-reserved` and bars the reference for "
+    "good, so a reservation with it arriving later is refused as `released` and takes no "
+    "tickets. A caller that gave up on a reservation can therefore release it at once, "
+    "whether or not the reservation ever arrives.",
     responses={
         404: {"description": "No event has this id"},
         409: {
             "description": "Refused; `reason` says why: `insufficient` (too few left, see "
-            "`available_tickets`), `cancelled`, `started`, `not-reserved`, "
+            "`available_tickets`), `cancelled`, `started`, `not-reserved` (a release of a "
+            "reference that reserved nothing; the reference is barred from then on), "
+            "`released` (a reservation whose reference was released first: nothing is held), "
             "`exceeds-reservation`, `exceeds-total`, `reference` (used for another quantity) "
             "or `in-progress` (an earlier request for this change still runs: retry after "
             "`Retry-After`)",

@@ -11,6 +11,11 @@ A ticket change runs in steps, each one atomic on one document:
    still carries that attempt token;
 4. the marker leaves `pending_ops`.
 
+A release whose reservation was never made (or was interrupted) is refused as `not-reserved`,
+and first bars that reservation with a tombstone: the reservation's own entry, `rejected` as
+`released`. A reservation arriving later with the reference is refused, so no ordering of a
+release and its reservation can leave tickets held that nobody will release.
+
 Only the attempt's holder applies it. A replay that finds the entry pending waits for the
 outcome; it never applies the change itself. If step 3 finds the entry no longer held by its
 attempt (the repair pass declared it interrupted, and perhaps a retry took it over), the holder
@@ -39,8 +44,12 @@ from event_service.schemas import EventStatus, TicketChange
 from event_service.service.ledger import (
     Rejection,
     TicketRequest,
+    bar_aborted,
+    bar_reservation,
+    barred,
     complete_aborted,
     held,
+    is_tombstone,
     take_over,
     undo_attempt,
     withdraw,
@@ -167,6 +176,9 @@ async def _await_outcome(store: EventStore, request: TicketRequest) -> Step:
         first = await store.ledger.find_one(request.key())
         if first is None:  # a release that found its reservation unsettled and withdrew
             return Start()
+        if is_tombstone(first):  # released before it reserved: refused, whatever the quantity
+            rejection = barred(request.reference)
+            return Raise(rejection.error(await _find_event(store, request.event_id)))
         if first["quantity"] != request.quantity:
             rejection = Rejection(
                 RefusalReason.REFERENCE,
@@ -271,42 +283,57 @@ async def _reject(store: EventStore, entry: Document, rejection: Rejection) -> S
 
 
 async def _check_release(store: EventStore, entry: Document) -> Step | None:
-    """Whether a release may go ahead: None, or the step that refuses it."""
-    reservation = await store.ledger.find_one(
-        {
-            "event_id": entry["event_id"],
-            "reference": entry["reference"],
-            "direction": TicketDirection.RESERVE,
-        }
-    )
-    if reservation is None and await _find_event(store, entry["event_id"]) is None:
-        await withdraw(store, entry)
-        return Raise(EventNotFoundError.for_id(entry["event_id"]))
-    if reservation is None or reservation["state"] in (LedgerState.REJECTED, LedgerState.ABORTED):
-        return Reject(
-            entry,
-            Rejection(
-                RefusalReason.NOT_RESERVED, f"Reference {entry['reference']!r} holds no tickets."
-            ),
+    """Whether a release may go ahead: None, or the step that refuses it.
+
+    A release of a reservation that was never made (or was interrupted) bars it first with a
+    tombstone, so the reservation, should it land later, is refused and takes nothing.
+    """
+    while True:
+        reservation = await store.ledger.find_one(
+            {
+                "event_id": entry["event_id"],
+                "reference": entry["reference"],
+                "direction": TicketDirection.RESERVE,
+            }
         )
-    if reservation["state"] == LedgerState.PENDING:
-        # The reservation itself is unsettled; the caller retries once it is.
-        await withdraw(store, entry)
-        return Raise(
-            ChangeInProgressError(
-                "The reservation for this reference is still being applied; retry shortly."
+        if reservation is None:
+            if await _find_event(store, entry["event_id"]) is None:
+                await withdraw(store, entry)
+                return Raise(EventNotFoundError.for_id(entry["event_id"]))
+            if await bar_reservation(store, entry):
+                return Reject(entry, _not_reserved(entry))
+            continue  # the reservation's entry landed meanwhile: check it
+        match reservation["state"]:
+            case LedgerState.REJECTED:
+                return Reject(entry, _not_reserved(entry))
+            case LedgerState.ABORTED:
+                if await bar_aborted(store, reservation):
+                    return Reject(entry, _not_reserved(entry))
+                continue  # taken over or completed meanwhile: check it again
+            case LedgerState.PENDING:
+                # The reservation itself is unsettled; the caller retries once it is.
+                await withdraw(store, entry)
+                return Raise(
+                    ChangeInProgressError(
+                        "The reservation for this reference is still being applied; retry shortly."
+                    )
+                )
+        if entry["quantity"] > reservation["quantity"]:
+            return Reject(
+                entry,
+                Rejection(
+                    RefusalReason.EXCEEDS_RESERVATION,
+                    f"Reference {entry['reference']!r} reserved {reservation['quantity']} "
+                    f"tickets; {entry['quantity']} cannot be released.",
+                ),
             )
-        )
-    if entry["quantity"] > reservation["quantity"]:
-        return Reject(
-            entry,
-            Rejection(
-                RefusalReason.EXCEEDS_RESERVATION,
-                f"Reference {entry['reference']!r} reserved {reservation['quantity']} tickets; "
-                f"{entry['quantity']} cannot be released.",
-            ),
-        )
-    return None
+        return None
+
+
+def _not_reserved(entry: Document) -> Rejection:
+    return Rejection(
+        RefusalReason.NOT_RESERVED, f"Reference {entry['reference']!r} holds no tickets."
+    )
 
 
 def _refusal_reason(entry: Document, event: Document) -> Rejection:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from bson import ObjectId
 from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from event_service.errors import ReferenceConflictError, RefusalReason, TicketConflictError
 from event_service.models import Document, EventStore, LedgerState, TicketDirection
@@ -50,6 +51,75 @@ class Rejection:
         if self.reason == RefusalReason.REFERENCE:
             return ReferenceConflictError(self.detail, available_tickets=available)
         return TicketConflictError(self.detail, reason=self.reason, available_tickets=available)
+
+
+def barred(reference: str) -> Rejection:
+    """The refusal a tombstone records: the reference was released before it reserved."""
+    return Rejection(
+        RefusalReason.RELEASED,
+        f"Reference {reference!r} was released before it reserved anything; "
+        "it can no longer reserve tickets.",
+    )
+
+
+def is_tombstone(entry: Document) -> bool:
+    """A reservation entry that a release barred: refused whatever quantity is asked."""
+    return entry["direction"] == TicketDirection.RESERVE and entry.get("reason") == (
+        RefusalReason.RELEASED
+    )
+
+
+async def bar_reservation(store: EventStore, release: Document) -> bool:
+    """Record a tombstone for a reservation that was never made, so it can never be made.
+
+    The tombstone is the reservation's own entry, rejected: the unique index makes it and a
+    reservation arriving at the same moment mutually exclusive. False if the reservation's
+    entry exists after all (it landed meanwhile): the caller reads it again.
+    """
+    now = utcnow_ms()
+    rejection = barred(release["reference"])
+    tombstone: Document = {
+        "event_id": release["event_id"],
+        "reference": release["reference"],
+        "direction": TicketDirection.RESERVE,
+        "quantity": release["quantity"],
+        "_id": ObjectId(),
+        "state": LedgerState.REJECTED,
+        "reason": rejection.reason,
+        "detail": rejection.detail,
+        "attempt": ObjectId(),
+        "attempt_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }
+    try:
+        await store.ledger.insert_one(tombstone)
+    except DuplicateKeyError:
+        return False
+    return True
+
+
+async def bar_aborted(store: EventStore, reservation: Document) -> bool:
+    """Turn an interrupted (aborted) reservation into a tombstone, so no retry takes it over.
+
+    Conditional on the attempt that was aborted: False if a retry took it over or its late
+    counter change was completed meanwhile. A counter change of the barred attempt that lands
+    anyway is undone by its holder or by the repair pass (its entry is rejected).
+    """
+    rejection = barred(reservation["reference"])
+    aborted = {"state": LedgerState.ABORTED, "attempt": reservation["attempt"]}
+    updated = await store.ledger.update_one(
+        {"_id": reservation["_id"], **aborted},
+        {
+            "$set": {
+                "state": LedgerState.REJECTED,
+                "reason": rejection.reason,
+                "detail": rejection.detail,
+                "updated_at": utcnow_ms(),
+            }
+        },
+    )
+    return updated.modified_count == 1
 
 
 def held(entry: Document) -> Document:

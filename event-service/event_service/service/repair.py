@@ -7,8 +7,8 @@ Safe on every replica at once: each step is a conditional update that only one c
 - A marker whose entry is applied under that attempt: only the clean-up was missed.
 - A marker whose entry was aborted under that same attempt: the counter change landed after the
   abort, so it is completed (undoing a late release could take back tickets sold since).
-- A marker whose entry is held by another attempt, or rejected: that attempt must not stand, so
-  its counter change is undone.
+- A marker whose entry is held by another attempt, or rejected (refused, or barred by a release
+  that came first: a tombstone): that attempt must not stand, so its counter change is undone.
 - An entry pending longer than the grace period with no marker: its counter never moved; it is
   `aborted`, and the next replay of the change takes it over.
 """

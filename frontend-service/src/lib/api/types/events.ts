@@ -74,7 +74,7 @@ export interface paths {
         get?: never;
         /**
          * Reserve or release tickets (services and admins)
-         * @description `delta` < 0 reserves, > 0 releases, for the booking named by `reference`. Atomic and idempotent per (event, reference, direction): a replay returns the first outcome without applying twice. Returns the event after the change. 409 when too few tickets are left (the body has `available_tickets`), the event is cancelled or started, or a release does not match a reservation.
+         * @description `delta` < 0 reserves, > 0 releases, for the booking named by `reference`. Atomic and idempotent per (event, reference, direction): a replay returns the first outcome without applying twice. Returns the event after the change. 409 when too few tickets are left (the body has `available_tickets`), the event is cancelled or started, or a release does not match a reservation. A release may come first: a release of a reference that reserved nothing is refused as `not-reserved` and bars the reference for good, so a reservation with it arriving later is refused as `released` and takes no tickets. A caller that gave up on a reservation can therefore release it at once, whether or not the reservation ever arrives.
          */
         put: operations["tickets-update_tickets"];
         post?: never;
@@ -310,7 +310,7 @@ export interface components {
          * @description Why a ticket change was refused: the `reason` of a 409 from `update_tickets`.
          * @enum {string}
          */
-        RefusalReason: "insufficient" | "cancelled" | "started" | "exceeds-total" | "not-reserved" | "exceeds-reservation" | "reference" | "in-progress";
+        RefusalReason: "insufficient" | "cancelled" | "started" | "exceeds-total" | "not-reserved" | "released" | "exceeds-reservation" | "reference" | "in-progress";
         /** TicketChange */
         TicketChange: {
             /**
@@ -770,7 +770,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused; `reason` says why: `insufficient` (too few left, see `available_tickets`), `cancelled`, `started`, `not-reserved`, `exceeds-reservation`, `exceeds-total`, `reference` (used for another quantity) or `in-progress` (an earlier request for this change still runs: retry after `Retry-After`) */
+            /** @description Refused; `reason` says why: `insufficient` (too few left, see `available_tickets`), `cancelled`, `started`, `not-reserved` (a release of a reference that reserved nothing; the reference is barred from then on), `released` (a reservation whose reference was released first: nothing is held), `exceeds-reservation`, `exceeds-total`, `reference` (used for another quantity) or `in-progress` (an earlier request for this change still runs: retry after `Retry-After`) */
             409: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
