@@ -12,7 +12,10 @@ CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: help dev install test lint lint-deploy compose-env compose-test format migrate
 .PHONY: run-user run-event run-booking run-notification mongo mail
-.PHONY: frontend-install openapi openapi-check lint-frontend test-frontend
+.PHONY: frontend-install openapi openapi-check lint-frontend test-frontend bench
+# make bench BENCH="rush growth" QUICK=1 WORKERS=2: see tests/bench/README.md.
+BENCH ?= all
+WORKERS ?= 1
 
 help:
 	@echo "make dev       the whole platform on this machine (embedded stores, demo data); Ctrl-C stops it"
@@ -31,6 +34,7 @@ help:
 	@echo "make openapi   dump the services' OpenAPI documents and regenerate the app's API types"
 	@echo "make lint-frontend  eslint, tsc --noEmit, and a check that the API types are not stale"
 	@echo "make test-frontend  Vitest, then Playwright in Chromium against the real services"
+	@echo "make bench     the benchmark scenarios (BENCH=rush|browse|mixed|growth, QUICK=1, WORKERS=n)"
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
@@ -43,6 +47,9 @@ dev: install frontend-install
 test:
 	$(RUN) pytest
 	$(MAKE) test-frontend
+
+bench:
+	$(RUN) python -m tests.bench $(BENCH) --workers $(WORKERS) $(if $(QUICK),--quick)
 
 lint: lint-deploy
 	$(RUN) ruff check .

@@ -40,6 +40,7 @@ def run_uvicorn(
     env: Mapping[str, str],
     port: int | None = None,
     cwd: str | Path = REPO_ROOT,
+    workers: int = 1,
 ) -> Iterator[str]:
     """Serve ``app_path`` (``module:attr``) with uvicorn on 127.0.0.1 and yield its base URL.
 
@@ -47,7 +48,7 @@ def run_uvicorn(
     file. Ready means ``GET /healthz`` answered 200 (within 30s, else ``HarnessError`` with the
     log tail). On exit the process is terminated (SIGTERM, then SIGKILL) and the log removed.
     """
-    with serve_uvicorn(app_path, env=env, port=port, cwd=cwd) as server:
+    with serve_uvicorn(app_path, env=env, port=port, cwd=cwd, workers=workers) as server:
         yield server.url
 
 
@@ -58,8 +59,12 @@ def serve_uvicorn(
     env: Mapping[str, str],
     port: int | None = None,
     cwd: str | Path = REPO_ROOT,
+    workers: int = 1,
 ) -> Iterator[UvicornProcess]:
-    """As ``run_uvicorn``, but yields the process too (for tests that kill it)."""
+    """As ``run_uvicorn``, but yields the process too (for tests that kill it).
+
+    With ``workers`` > 1 the process is uvicorn's supervisor of that many worker processes.
+    """
     tmp = Path(tempfile.mkdtemp(prefix="harness-uvicorn-"))
     log = tmp / "uvicorn.log"
     try:
@@ -76,6 +81,8 @@ def serve_uvicorn(
                 "--port",
                 str(chosen),
             ]
+            if workers > 1:
+                cmd += ["--workers", str(workers)]
             log.write_bytes(b"")  # the log of a lost port race is of no interest
             proc = start_logged_process(cmd, log_path=log, env=env, cwd=cwd)
             try:

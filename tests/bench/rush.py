@@ -1,0 +1,83 @@
+"""rush: one event, many buyers at once, most of them arriving after the sell-out.
+
+Every attempt books 1-4 tickets (a seeded random draw) as one of the buyers, round robin, with
+all of them in flight at once. `bookings_per_s` counts confirmed bookings over the time the
+tickets lasted (until the last confirmation); `requests_per_s` every answer over the whole run.
+"""
+
+import random
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from tests.bench import cpu
+from tests.bench.checks import Expected
+from tests.bench.load import LoadResult, client, create_event, fire, register_buyers
+from tests.bench.platform import Platform, admin_token
+
+
+@dataclass(frozen=True)
+class RushSize:
+    tickets: int = 1000
+    buyers: int = 200
+    attempts: int = 5000
+    max_tickets: int = 4
+
+
+FULL = RushSize()
+QUICK = RushSize(tickets=100, buyers=20, attempts=300)
+
+
+@dataclass
+class RushOutcome:
+    figures: dict[str, Any]
+    expected: Expected
+    result: LoadResult
+
+
+async def run_rush(platform: Platform, size: RushSize, *, seed: int = 11) -> RushOutcome:
+    async with client(platform.users, 8) as users:
+        admin = await admin_token(users)
+        buyers = await register_buyers(users, size.buyers)
+    async with client(platform.events, 1) as events:
+        event_id = await create_event(events, admin, size.tickets, "The Rush")
+    draw = random.Random(seed)
+    quantities = [draw.randint(1, size.max_tickets) for _ in range(size.attempts)]
+    async with client(platform.bookings, size.buyers) as bookings:
+
+        async def book(index: int) -> Any:
+            return await bookings.post(
+                "/bookings",
+                json={"event_id": event_id, "tickets": quantities[index]},
+                headers=buyers[index % size.buyers].auth,
+            )
+
+        before, started = cpu.snapshot(), time.time()
+        result = await fire(
+            size.attempts, size.buyers, book, keep_body=lambda r: r.status_code == 201
+        )
+        cores = cpu.share(before, cpu.snapshot(), result.elapsed)
+    expected = Expected()
+    confirmed = [call for call in result.calls if call.status == 201]
+    for call in confirmed:
+        expected.confirmed(call.body["id"], call.finished_at)
+    sold_out_after = max((call.finished_at for call in confirmed), default=started) - started
+    figures = {
+        "tickets": size.tickets,
+        "buyers": size.buyers,
+        "attempts": size.attempts,
+        "statuses": dict(sorted(result.statuses.items())),
+        "confirmed": len(confirmed),
+        "tickets_confirmed": sum(call.body["tickets"] for call in confirmed),
+        "elapsed_s": round(result.elapsed, 2),
+        "requests_per_s": round(result.per_second, 1),
+        "sold_out_after_s": round(sold_out_after, 2),
+        "bookings_per_s": round(len(confirmed) / sold_out_after, 1) if sold_out_after else None,
+        "p50_ms": result.latency_ms(50),
+        "p99_ms": result.latency_ms(99),
+        "confirmed_p99_ms": result.latency_ms(99, 201),
+        "refused_p99_ms": result.latency_ms(99, 409),
+        "timeouts": result.statuses[0],
+        "cpu_cores": cores,
+    }
+    return RushOutcome(figures, expected, result)
