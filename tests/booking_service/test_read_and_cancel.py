@@ -13,7 +13,7 @@ from event_service.models import EventStore
 from tests.utils.bookings import assert_event_accounting, available, book, outbox_for
 from tests.utils.events import create_event
 from tests.utils.notifications import RecordingNotifications
-from tests.utils.users import TestUser, assert_problem, bearer
+from tests.utils.users import TestUser, assert_invalid_field, assert_problem, bearer
 from tests.utils.waiting import eventually
 
 
@@ -40,6 +40,17 @@ async def test_list_shows_own_bookings_newest_first(
     assert [b["id"] for b in response.json()] == [second["id"], first["id"]]
     assert response.headers["x-total-count"] == "2"
     assert [b["id"] for b in page.json()] == [first["id"]]
+
+
+@pytest.mark.parametrize("offset", [100_001, 10**19])
+async def test_list_offset_past_the_bound_is_refused(
+    bookings_client: httpx.AsyncClient, user: TestUser, offset: int
+) -> None:
+    response = await bookings_client.get(
+        "/bookings", params={"offset": offset}, headers=user.headers
+    )
+
+    assert_invalid_field(response, "query.offset")
 
 
 async def test_list_filters_and_admin_view(

@@ -88,3 +88,18 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, object]:
     assert body["title"]
     assert "type" in body
     return body
+
+
+def assert_invalid_field(response: httpx.Response, field: str) -> list[dict[str, str]]:
+    """A 422 problem naming `field` (`body.currency`, `query.offset`); the errors about it."""
+    body = assert_problem(response, 422)
+    errors = body["errors"]
+    assert isinstance(errors, list)
+    about = [error for error in errors if error["field"] == field]
+    assert about, f"{field} not among {[error['field'] for error in errors]}"
+    return about
+
+
+def full_width(text: str) -> str:
+    """`text` in full-width forms (U+FF41 for `a`, U+FF20 for `@`): one address, respelled."""
+    return "".join(chr(ord(char) + 0xFEE0) if "!" <= char <= "~" else char for char in text)

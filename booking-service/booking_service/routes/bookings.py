@@ -14,6 +14,7 @@ from booking_service.deps import (
 from booking_service.schemas import BookingPublic
 from booking_service.service import cancelling, placing, queries
 from booking_service.statuses import BookingStatus
+from service_kit.fields import PageLimit, PageOffset
 from service_kit.openapi import RETRY_AFTER
 
 # Each operation's answers: its own here, its dependencies' (401, 403, 404 of the booking, the
@@ -78,8 +79,8 @@ async def list_bookings(
         BookingStatus | None, Query(description="Only bookings in this state.")
     ] = None,
     event_id: Annotated[str | None, Query(max_length=64)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: PageLimit = 20,
+    offset: PageOffset = 0,
 ) -> list[BookingPublic]:
     async with sessions() as session:
         found, total = await queries.list_bookings(

@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 
 from bson import ObjectId
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Response, status
 
 from notification_service import service
 from notification_service.deps import (
@@ -17,7 +17,6 @@ from notification_service.deps import (
 )
 from notification_service.models import notification_public
 from notification_service.schemas import (
-    Email,
     EmailStatus,
     NotificationCreate,
     NotificationPublic,
@@ -25,6 +24,7 @@ from notification_service.schemas import (
 )
 from service_kit.auth import CurrentPrincipal
 from service_kit.errors import PROBLEM_MEDIA_TYPE, Problem
+from service_kit.fields import Email, PageLimit, PageOffset
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
 
@@ -109,8 +109,8 @@ async def list_notifications(
     principal: CurrentPrincipal,
     store: StoreDep,
     unread_only: bool = False,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    limit: PageLimit = 20,
+    offset: PageOffset = 0,
 ) -> list[NotificationPublic]:
     require_owner_or_admin(principal, user_email)
     page = await service.list_notifications(

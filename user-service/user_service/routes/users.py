@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response
 
 from service_kit.auth import Role
 from service_kit.errors import ForbiddenError
+from service_kit.fields import PageLimit, PageOffset
 from service_kit.openapi import RETRY_AFTER
 from user_service.deps import (
     AdminOrService,
@@ -89,8 +90,8 @@ async def list_users(
         str | None, Query(max_length=320, description="The whole email address (any case).")
     ] = None,
     role: Literal["user", "organizer", "admin"] | None = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: PageLimit = 20,
+    offset: PageOffset = 0,
 ) -> list[UserPublic]:
     users, total = await administration.list_users(
         session=session, email=email, role=role, limit=limit, offset=offset, search=q
