@@ -6,7 +6,6 @@ from typing import Annotated
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -17,6 +16,7 @@ from pydantic import (
 )
 
 from service_kit.clock import to_milliseconds
+from service_kit.fields import MAX_OFFSET, MAX_PAGE_SIZE, BoundedDatetime, CurrencyCode, two_places
 
 MAX_TOTAL_TICKETS = 1_000_000
 MAX_TICKET_DELTA = 1_000
@@ -36,10 +36,6 @@ class EventStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-def _two_places(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"))
-
-
 def _known_timezone(value: str) -> str:
     try:
         zoneinfo.ZoneInfo(value)
@@ -54,17 +50,12 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Venue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 City = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(to_milliseconds)]
+UtcDatetime = Annotated[BoundedDatetime, AfterValidator(to_milliseconds)]
 TotalTickets = Annotated[int, Strict(), Field(ge=1, le=MAX_TOTAL_TICKETS)]
 Price = Annotated[
     Decimal,
     Field(ge=0, max_digits=12, decimal_places=2, description="Two decimal places, e.g. `25.00`"),
-    AfterValidator(_two_places),
-]
-Currency = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$"),
-    Field(description="ISO 4217 code, e.g. EUR"),
+    AfterValidator(two_places),
 ]
 Timezone = Annotated[
     str,
@@ -91,7 +82,7 @@ class EventCreate(BaseModel):
     timezone: Timezone = DEFAULT_TIMEZONE
     total_tickets: TotalTickets
     price: Price = Decimal("0.00")
-    currency: Currency = "EUR"
+    currency: CurrencyCode = "EUR"
 
     @model_validator(mode="after")
     def ends_after_start(self) -> "EventCreate":
@@ -113,7 +104,7 @@ class EventUpdate(BaseModel):
     timezone: Timezone | None = None
     total_tickets: TotalTickets | None = None
     price: Price | None = None
-    currency: Currency | None = None
+    currency: CurrencyCode | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -164,8 +155,8 @@ class EventQuery(BaseModel):
     organizer_id: str | None = Field(default=None, max_length=100)
     include_past: bool = Field(default=False, description="Include events already started.")
     status: EventStatus = EventStatus.SCHEDULED
-    limit: int = Field(default=20, ge=1, le=100)
-    offset: int = Field(default=0, ge=0, le=100_000)
+    limit: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE)
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
 
 
 class TicketChange(BaseModel):

@@ -6,15 +6,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     JsonValue,
     StringConstraints,
 )
 from pydantic_core import to_json
+
+from service_kit.fields import BoundedDatetime, Email, two_places
 
 MAX_DATA_BYTES = 4096
 MAX_BODY_CHARS = 10_000
@@ -37,10 +37,6 @@ class EmailStatus(StrEnum):
     DISABLED = "disabled"
 
 
-def _lower(value: str) -> str:
-    return value.lower()
-
-
 def _known_timezone(value: str) -> str:
     try:
         zoneinfo.ZoneInfo(value)
@@ -49,17 +45,12 @@ def _known_timezone(value: str) -> str:
     return value
 
 
-def _two_places(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"))
-
-
 def _small_json(value: dict[str, JsonValue]) -> dict[str, JsonValue]:
     if len(to_json(value)) > MAX_DATA_BYTES:
         raise ValueError(f"data must be at most {MAX_DATA_BYTES} bytes of JSON")
     return value
 
 
-Email = Annotated[EmailStr, AfterValidator(_lower)]
 # One header line: a CR or LF would let a caller inject email headers.
 Subject = Annotated[
     str,
@@ -80,8 +71,11 @@ Timezone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_know
 Amount = Annotated[
     Decimal,
     Field(ge=0, max_digits=14, decimal_places=2, description="Two decimal places, e.g. `45.00`."),
-    AfterValidator(_two_places),
+    AfterValidator(two_places),
 ]
+# A copy of the event's currency, which event-service checks against ISO 4217 where it enters
+# the platform; the shape only is checked here, so the notices of an event made before that
+# check are never refused (a refused notice is never retried).
 Currency = Annotated[
     str, StringConstraints(pattern=r"^[A-Z]{3}$"), Field(description="ISO 4217 code, e.g. EUR.")
 ]
@@ -100,7 +94,7 @@ class BookingFacts(BaseModel):
     booking_id: ShortText = Field(description="The booking reference.")
     event_id: ShortText
     event_title: ShortText
-    starts_at: AwareDatetime = Field(description="ISO 8601 with an offset (any).")
+    starts_at: BoundedDatetime = Field(description="ISO 8601 with an offset (any).")
     timezone: Timezone = Field(
         default=DEFAULT_TIMEZONE, description="The event's IANA time zone: dates are shown in it."
     )
@@ -121,7 +115,7 @@ class EventFacts(BaseModel):
 
     event_id: ShortText
     event_title: ShortText
-    starts_at: AwareDatetime = Field(description="ISO 8601 with an offset (any).")
+    starts_at: BoundedDatetime = Field(description="ISO 8601 with an offset (any).")
     timezone: Timezone = Field(
         default=DEFAULT_TIMEZONE, description="The event's IANA time zone: dates are shown in it."
     )

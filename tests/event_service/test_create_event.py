@@ -4,7 +4,7 @@ import httpx
 import pytest
 
 from tests.utils.events import create_event, event_body
-from tests.utils.users import TestUser, assert_problem, bearer
+from tests.utils.users import TestUser, assert_invalid_field, assert_problem, bearer
 
 
 async def _count_by(client: httpx.AsyncClient, organizer: TestUser) -> int:
@@ -75,6 +75,10 @@ async def test_create_event_authorization(
         ({"price": "1.234"}, "body.price"),
         ({"price": "cheap"}, "body.price"),
         ({"currency": "EURO"}, "body.currency"),
+        ({"currency": "XYZ"}, "body.currency"),
+        ({"starts_at": "9999-12-31T23:00:00-05:00", "ends_at": None}, "body.starts_at"),
+        ({"starts_at": "0001-01-01T00:00:00+05:00", "ends_at": None}, "body.starts_at"),
+        ({"ends_at": "3000-01-01T00:00:00Z"}, "body.ends_at"),
         ({"title": ""}, "body.title"),
         ({"title": "x" * 201}, "body.title"),
         ({"venue": "   "}, "body.venue"),
@@ -108,3 +112,37 @@ async def test_create_event_free_event_and_long_description(
 
     assert event["price"] == "0.00"
     assert len(event["description"]) == 5000
+
+
+async def test_create_event_negative_zero_price_is_a_free_event(
+    events_client: httpx.AsyncClient, organizer: TestUser
+) -> None:
+    event = await create_event(events_client, organizer.headers, price="-0.00")
+
+    assert event["price"] == "0.00"
+
+
+async def test_create_event_date_out_of_range_says_which_years_are_accepted(
+    events_client: httpx.AsyncClient, organizer: TestUser
+) -> None:
+    response = await events_client.post(
+        "/events",
+        json=event_body(starts_at="9999-12-31T23:00:00-05:00", ends_at=None),
+        headers=organizer.headers,
+    )
+
+    (error,) = assert_invalid_field(response, "body.starts_at")
+    assert error["type"] == "datetime_out_of_range"
+    assert "between 1970-01-01T00:00:00Z and 2999-12-31T23:59:59Z" in error["message"]
+
+
+async def test_create_event_unknown_currency_names_the_code(
+    events_client: httpx.AsyncClient, organizer: TestUser
+) -> None:
+    response = await events_client.post(
+        "/events", json=event_body(currency="xyz"), headers=organizer.headers
+    )
+
+    (error,) = assert_invalid_field(response, "body.currency")
+    assert error["type"] == "currency_unknown"
+    assert "XYZ" in error["message"]

@@ -70,6 +70,9 @@ async def test_update_total_tickets_moves_availability_by_the_difference(
         {"starts_at": "2020-01-01T00:00:00Z"},
         {"ends_at": "2020-01-01T00:00:00Z"},
         {"starts_at": "2031-01-01T00:00:00"},
+        {"starts_at": "9999-12-31T23:00:00-05:00"},
+        {"ends_at": "9999-12-31T23:59:59-01:00"},
+        {"currency": "XYZ"},
         {"title": None},
         {"total_tickets": 0},
         {"available_tickets": 1000},
@@ -88,6 +91,20 @@ async def test_update_event_bad_input_changes_nothing(
 
     assert_problem(response, 422)
     assert (await events_client.get(f"/events/{event['id']}")).json() == event
+
+
+async def test_update_event_negative_zero_price_is_stored_as_zero(
+    events_client: httpx.AsyncClient, organizer: TestUser
+) -> None:
+    event = await create_event(events_client, organizer.headers)
+
+    response = await events_client.patch(
+        f"/events/{event['id']}", json={"price": -0.0}, headers=organizer.headers
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["price"] == "0.00"
+    assert (await events_client.get(f"/events/{event['id']}")).json()["price"] == "0.00"
 
 
 async def test_update_unknown_event_is_not_found(

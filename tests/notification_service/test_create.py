@@ -190,6 +190,8 @@ BOOKING_BAD_INPUT = [
     ("no facts", {"data": None}, None, FACTS),
     ("unknown time zone", {}, {"timezone": "Mars/Base"}, f"{FACTS}.timezone"),
     ("naive start", {}, {"starts_at": "2026-03-14T18:30:00"}, f"{FACTS}.starts_at"),
+    ("start past 9999", {}, {"starts_at": "9999-12-31T23:00:00-05:00"}, f"{FACTS}.starts_at"),
+    ("start before 1970", {}, {"starts_at": "0001-01-01T00:00:00+01:00"}, f"{FACTS}.starts_at"),
     ("no tickets", {}, {"tickets": 0}, f"{FACTS}.tickets"),
     ("negative tickets", {}, {"tickets": -1}, f"{FACTS}.tickets"),
     ("three decimals", {}, {"total_price": "90.001"}, f"{FACTS}.total_price"),
@@ -221,6 +223,17 @@ async def test_create_booking_notification_bad_input_is_422_problem_naming_the_f
     )
 
     _assert_names_field(response, field)
+
+
+async def test_create_booking_notification_negative_zero_amounts_are_zero(
+    notifications_client: httpx.AsyncClient, service_headers: dict[str, str]
+) -> None:
+    payload = booking_payload(random_email())
+    payload["data"] |= {"unit_price": "-0.00", "total_price": -0.0}
+
+    body = await post_notification(notifications_client, service_headers, payload)
+
+    assert (body["data"]["unit_price"], body["data"]["total_price"]) == ("0.00", "0.00")
 
 
 def _assert_names_field(response: httpx.Response, field: str) -> None:
