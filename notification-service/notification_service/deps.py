@@ -10,6 +10,7 @@ from notification_service.wording import Wording
 from service_kit.auth import Principal, Role, bearer_auth
 from service_kit.deps import app_state
 from service_kit.errors import ForbiddenError
+from service_kit.fields import normalize_email
 
 StoreDep = Annotated[NotificationStore, Depends(app_state("store"))]
 SettingsDep = Annotated[NotificationSettings, Depends(app_state("settings"))]
@@ -24,7 +25,9 @@ PublisherPrincipal = Annotated[
 
 
 def is_owner(principal: Principal, user_email: str) -> bool:
-    return principal.email is not None and principal.email.lower() == user_email.lower()
+    return principal.email is not None and normalize_email(principal.email) == normalize_email(
+        user_email
+    )
 
 
 def require_owner_or_admin(principal: Principal, user_email: str) -> None:

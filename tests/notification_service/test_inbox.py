@@ -3,7 +3,7 @@
 import httpx
 
 from tests.notification_service.helpers import generic_payload, post_notification
-from tests.utils.users import TestUser, assert_problem, bearer
+from tests.utils.users import TestUser, assert_invalid_field, assert_problem, bearer, full_width
 
 
 async def _post_many(
@@ -41,6 +41,29 @@ async def test_list_notifications_path_email_in_other_case_is_the_same_inbox(
 
     assert response.status_code == 200
     assert [item["id"] for item in response.json()] == ids
+
+
+async def test_list_notifications_path_email_in_a_look_alike_spelling_is_the_same_inbox(
+    notifications_client: httpx.AsyncClient, service_headers: dict[str, str], user: TestUser
+) -> None:
+    ids = await _post_many(notifications_client, service_headers, full_width(user.email), 1)
+
+    response = await notifications_client.get(
+        f"/notifications/{full_width(user.email)}", headers=user.headers
+    )
+
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in response.json()] == ids
+
+
+async def test_list_notifications_offset_past_the_bound_is_refused(
+    notifications_client: httpx.AsyncClient, user: TestUser
+) -> None:
+    response = await notifications_client.get(
+        f"/notifications/{user.email}", params={"offset": 100_001}, headers=user.headers
+    )
+
+    assert_invalid_field(response, "query.offset")
 
 
 async def test_list_notifications_limit_and_offset_page_through_newest_first(

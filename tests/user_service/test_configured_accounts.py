@@ -5,7 +5,7 @@ from typing import Any
 import httpx
 
 from tests.utils.asgi import running_client
-from tests.utils.users import create_user, login, random_email
+from tests.utils.users import create_user, full_width, login, random_email
 from user_service.main import create_app
 
 PASSWORD = "configured password"
@@ -54,3 +54,16 @@ async def test_configured_organizer_who_is_an_admin_is_not_demoted(
         me = await _me(client, admin.email)
 
     assert me["role"] == "admin"
+
+
+async def test_configured_organizer_in_a_look_alike_spelling_is_the_existing_account(
+    make_user_settings: Any, users_client: httpx.AsyncClient
+) -> None:
+    existing = await create_user(users_client, password=PASSWORD)
+    spelling = full_width(existing.email.upper())
+    settings = make_user_settings(organizer_email=spelling, organizer_password=PASSWORD)
+
+    async with running_client(create_app(settings), "http://localhost:8000") as client:
+        me = await _me(client, existing.email)
+
+    assert (me["id"], me["role"]) == (existing.id, "organizer")

@@ -4,7 +4,7 @@ import pytest
 from fastapi import FastAPI
 
 from tests.utils.asgi import running_client
-from tests.utils.users import TestUser, assert_problem, random_email
+from tests.utils.users import TestUser, assert_problem, full_width, random_email
 from user_service.main import create_app
 
 
@@ -44,6 +44,18 @@ async def test_login_with_oauth2_form_returns_token(
             "/users/me", headers={"Authorization": f"Bearer {response.json()['access_token']}"}
         )
     ).json()["id"] == user.id
+
+
+async def test_login_with_a_look_alike_spelling_signs_in_to_the_same_account(
+    client: httpx.AsyncClient, user: TestUser
+) -> None:
+    response = await client.post(
+        "/login", data={"username": full_width(user.email), "password": user.password}
+    )
+
+    assert response.status_code == 200, response.text
+    claims = jwt.decode(response.json()["access_token"], options={"verify_signature": False})
+    assert (claims["sub"], claims["email"]) == (user.id, user.email)
 
 
 async def test_login_wrong_password_and_unknown_email_fail_alike(
@@ -96,6 +108,17 @@ async def test_login_locks_after_ten_failures_even_with_right_password(
     body = assert_problem(locked, 429)
     assert body["type"] == "urn:event-booking:problem:login-locked"
     assert 0 < int(locked.headers["retry-after"]) <= 15 * 60
+
+
+async def test_login_lockout_counts_look_alike_spellings_as_one_address(
+    client: httpx.AsyncClient, user: TestUser
+) -> None:
+    for spelling in (user.email, user.email.upper(), full_width(user.email)) * 4:
+        await _fail_login(client, spelling)
+
+    locked = await client.post("/login", json={"email": user.email, "password": user.password})
+
+    assert_problem(locked, 429)
 
 
 async def test_login_lockout_holds_on_another_replica(

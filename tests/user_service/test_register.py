@@ -3,7 +3,7 @@ import asyncio
 import httpx
 import pytest
 
-from tests.utils.users import assert_problem, random_email
+from tests.utils.users import assert_problem, full_width, random_email
 
 
 def registration(email: str, **overrides: object) -> dict[str, object]:
@@ -33,6 +33,29 @@ async def test_register_duplicate_email_in_other_case_conflicts(
 
     body = assert_problem(second, 409)
     assert body["type"] == "urn:event-booking:problem:email-taken"
+
+
+async def test_register_look_alike_spelling_of_a_taken_email_conflicts(
+    client: httpx.AsyncClient,
+) -> None:
+    email = random_email()
+    assert (await client.post("/register", json=registration(email))).status_code == 201
+
+    second = await client.post("/register", json=registration(full_width(email.upper())))
+
+    body = assert_problem(second, 409)
+    assert body["type"] == "urn:event-booking:problem:email-taken"
+
+
+async def test_register_look_alike_spelling_is_stored_in_its_plain_form(
+    client: httpx.AsyncClient,
+) -> None:
+    email = random_email()
+
+    response = await client.post("/register", json=registration(full_width(email)))
+
+    assert response.status_code == 201, response.text
+    assert response.json()["email"] == email
 
 
 async def test_register_concurrent_duplicates_create_exactly_one(

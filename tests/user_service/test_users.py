@@ -9,6 +9,7 @@ from tests.utils.users import (
     assert_problem,
     bearer,
     create_user,
+    full_width,
     random_email,
     service_token,
 )
@@ -100,6 +101,16 @@ async def test_list_users_filters_by_email_and_role(
     assert not_a_user.json() == []
 
 
+async def test_list_users_email_in_a_look_alike_spelling_finds_the_account(
+    client: httpx.AsyncClient, admin_token: str, user: TestUser
+) -> None:
+    response = await client.get(
+        "/users", params={"email": full_width(user.email)}, headers=bearer(admin_token)
+    )
+
+    assert [found["id"] for found in response.json()] == [user.id]
+
+
 async def test_list_users_plain_users_and_organizers_are_forbidden(
     client: httpx.AsyncClient, user: TestUser, organizer: TestUser
 ) -> None:
@@ -109,7 +120,16 @@ async def test_list_users_plain_users_and_organizers_are_forbidden(
 
 
 @pytest.mark.parametrize(
-    "params", [{"limit": 0}, {"limit": 101}, {"offset": -1}, {"role": "service"}, {"limit": "many"}]
+    "params",
+    [
+        {"limit": 0},
+        {"limit": 101},
+        {"offset": -1},
+        {"offset": 100_001},
+        {"offset": 10**19},  # past PostgreSQL's bigint: a 500 before
+        {"role": "service"},
+        {"limit": "many"},
+    ],
 )
 async def test_list_users_out_of_range_query_is_rejected(
     client: httpx.AsyncClient, admin_token: str, params: dict[str, object]

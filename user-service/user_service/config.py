@@ -6,6 +6,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from service_kit.auth import Role
+from service_kit.fields import Email
 from service_kit.settings import (
     DEV_SECRET_PREFIX,
     Environment,
@@ -78,10 +79,12 @@ class UserSettings(SqlServiceSettings):
         description="Client credentials accepted by POST /token: `id:secret,id:secret`.",
     )
 
-    admin_email: str | None = None
+    # Read as user-service reads every address (NFKC, lower case): the configured account is
+    # the one its owner signs in to, however the setting spells it.
+    admin_email: Email | None = None
     admin_password: SecretStr | None = Field(default=None, min_length=8, max_length=128)
     admin_full_name: str = "Administrator"
-    organizer_email: str | None = Field(
+    organizer_email: Email | None = Field(
         default=None, description="With ORGANIZER_PASSWORD: an organizer account made at start."
     )
     organizer_password: SecretStr | None = Field(default=None, min_length=8, max_length=128)

@@ -19,7 +19,8 @@ class User(Base):
     __table_args__ = (CheckConstraint("role IN ('user', 'organizer', 'admin')", name="role_known"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    # Stored normalised (lower case), so the unique constraint is case-insensitive.
+    # Stored normalised (NFKC, then lower case: `service_kit.fields.normalize_email`), so the
+    # unique constraint holds for every spelling of an address.
     email: Mapped[str] = mapped_column(String(320), unique=True)
     full_name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))

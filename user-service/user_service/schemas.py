@@ -2,22 +2,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    EmailStr,
-    Field,
-    StringConstraints,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from service_kit.fields import Email
 
-def _lower(value: str) -> str:
-    return value.lower()
-
-
-Email = Annotated[EmailStr, AfterValidator(_lower)]
 Password = Annotated[str, Field(min_length=8, max_length=128)]
 FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 AssignableRole = Literal["user", "organizer", "admin"]

@@ -28,6 +28,7 @@ from notification_service.schemas import LiveMessage
 from service_kit.auth import Principal, TokenVerifier
 from service_kit.clock import utcnow_ms
 from service_kit.errors import ServiceUnavailableError, UnauthorizedError
+from service_kit.fields import normalize_email
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ async def _serve(
     max_sockets: int,
 ) -> Closing | None:
     """Push until the client leaves (None) or the server must close the socket (why)."""
-    email = (principal.email or "").lower()
+    email = normalize_email(principal.email or "")
     expires_in = float(principal.claims.get("exp", 0)) - time.time()
     # Counted and subscribed with no await between, so sockets racing in cannot both pass.
     if hub.subscriptions_of(email) >= max_sockets:

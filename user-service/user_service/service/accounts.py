@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service_kit.auth import Principal, Role
 from service_kit.errors import ConflictError, ForbiddenError, NotFoundError, UnauthorizedError
+from service_kit.fields import normalize_email
 from user_service.config import ConfiguredAccount
 from user_service.models import User
 from user_service.passwords import PasswordHasher
@@ -79,7 +80,7 @@ async def get_user(*, session: AsyncSession, user_id: uuid.UUID) -> User:
 
 
 async def get_user_by_email(*, session: AsyncSession, email: str) -> User | None:
-    result = await session.execute(select(User).where(User.email == email.lower()))
+    result = await session.execute(select(User).where(User.email == normalize_email(email)))
     return result.scalar_one_or_none()
 
 

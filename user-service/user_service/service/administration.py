@@ -6,6 +6,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service_kit.errors import ConflictError
+from service_kit.fields import normalize_email
 from user_service.models import User
 from user_service.service.accounts import get_user, invalidate_tokens
 
@@ -29,7 +30,7 @@ async def list_users(
     or full name (PostgreSQL ILIKE; SQLite folds ASCII letters only)."""
     query = select(User)
     if email is not None:
-        query = query.where(User.email == email.strip().lower())
+        query = query.where(User.email == normalize_email(email))
     if search is not None and search.strip():
         pattern = _contains_pattern(search.strip())
         query = query.where(

@@ -5,6 +5,7 @@ import hmac
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service_kit.errors import UnauthorizedError
+from service_kit.fields import normalize_email
 from user_service.config import UserSettings
 from user_service.models import User
 from user_service.passwords import PasswordHasher
@@ -23,7 +24,7 @@ async def authenticate(
     email: str,
     password: str,
 ) -> User:
-    email = email.strip().lower()
+    email = normalize_email(email)
     await limits.login.check(session=session, key=email)
     user = await get_user_by_email(session=session, email=email)
     password_ok = await hasher.verify(password, user.password_hash if user else None)
