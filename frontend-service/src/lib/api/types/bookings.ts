@@ -244,7 +244,9 @@ export interface operations {
                 /** @description Only bookings in this state. */
                 status?: components["schemas"]["BookingStatus"] | null;
                 event_id?: string | null;
+                /** @description Items per page, at most 100. */
                 limit?: number;
+                /** @description Items to skip, at most 100,000. */
                 offset?: number;
                 /** @description Admins only: this user's bookings. */
                 user_id?: string | null;

@@ -166,7 +166,7 @@ export interface components {
             price: number | string;
             /**
              * Currency
-             * @description ISO 4217 code, e.g. EUR
+             * @description ISO 4217 code, e.g. EUR (any case; answered in upper case).
              * @default EUR
              */
             currency: string;

@@ -526,7 +526,9 @@ export interface operations {
         parameters: {
             query?: {
                 unread_only?: boolean;
+                /** @description Items per page, at most 100. */
                 limit?: number;
+                /** @description Items to skip, at most 100,000. */
                 offset?: number;
             };
             header?: never;

@@ -925,7 +925,9 @@ export interface operations {
                 /** @description The whole email address (any case). */
                 email?: string | null;
                 role?: ("user" | "organizer" | "admin") | null;
+                /** @description Items per page, at most 100. */
                 limit?: number;
+                /** @description Items to skip, at most 100,000. */
                 offset?: number;
             };
             header?: never;
