@@ -26,6 +26,7 @@ DEFAULT_TIMEZONE = "UTC"
 class NotificationKind(StrEnum):
     BOOKING_CONFIRMED = "booking_confirmed"
     BOOKING_CANCELLED = "booking_cancelled"
+    BOOKING_FAILED = "booking_failed"
     EVENT_UPDATED = "event_updated"
     GENERIC = "generic"
 
@@ -108,6 +109,20 @@ class BookingFacts(BaseModel):
     currency: Currency
 
 
+class FailedBookingFacts(BaseModel):
+    """A booking that could not be completed and holds nothing: what it asked for.
+
+    It was never confirmed, so there is no price; `event_title` when it is known.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    booking_id: ShortText = Field(description="The booking reference.")
+    event_id: ShortText
+    event_title: ShortText | None = None
+    tickets: int = Field(ge=1, le=100_000)
+
+
 class EventFacts(BaseModel):
     """What an event is now, after it changed; `booking_id` when the notice is about one."""
 
@@ -157,6 +172,13 @@ class BookingCancelledNotificationCreate(_NotificationCreateBase):
     data: BookingFacts
 
 
+class BookingFailedNotificationCreate(_NotificationCreateBase):
+    """A booking could not be completed (and holds no tickets); the words are this service's."""
+
+    kind: Literal["booking_failed"]
+    data: FailedBookingFacts
+
+
 class EventUpdatedNotificationCreate(_NotificationCreateBase):
     """An event changed; subject and body come from notification-service's templates."""
 
@@ -167,6 +189,7 @@ class EventUpdatedNotificationCreate(_NotificationCreateBase):
 FactsNotificationCreate = (
     BookingConfirmedNotificationCreate
     | BookingCancelledNotificationCreate
+    | BookingFailedNotificationCreate
     | EventUpdatedNotificationCreate
 )
 # The body of POST /notifications, told apart by `kind`. Validate a payload with

@@ -22,6 +22,7 @@ FACTS_KINDS = frozenset(
     {
         NotificationKind.BOOKING_CONFIRMED,
         NotificationKind.BOOKING_CANCELLED,
+        NotificationKind.BOOKING_FAILED,
         NotificationKind.EVENT_UPDATED,
     }
 )

@@ -17,6 +17,7 @@ from tests.utils.asgi import running_client
 from tests.utils.faults import FaultyTransport
 from tests.utils.notifications import RecordingNotifications
 from tests.utils.routing import RoutingTransport
+from tests.utils.saga import Saga
 
 MakeBookingSettings = Callable[..., BookingSettings]
 
@@ -118,3 +119,9 @@ def booking_app(
 async def bookings_client(booking_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with running_client(booking_app, "http://localhost:8002") as client:
         yield client
+
+
+@pytest.fixture
+def saga(booking_app: FastAPI, bookings_client: httpx.AsyncClient) -> Saga:
+    """The saga's service functions on the running booking-service's store and clients."""
+    return Saga(sessions=booking_app.state.sessions, clients=booking_app.state.clients)

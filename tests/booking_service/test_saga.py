@@ -6,87 +6,22 @@ recovery: pending -> confirmed | failed | (left pending while event-service is d
 """
 
 import uuid
-from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from booking_service.clients import Clients
 from booking_service.clients.errors import OutcomeUnknownError, TicketsUnavailableError
-from booking_service.models import Booking
 from booking_service.service.cancelling import cancel_booking
-from booking_service.service.placing import BookingRequest, place_booking
-from booking_service.service.recovery import recover_bookings
 from booking_service.service.replays import StoredProblemError, settled_answer
 from booking_service.statuses import BookingStatus
 from event_service.models import EventStore
 from tests.booking_service.conftest import Faults
 from tests.utils.bookings import assert_event_accounting, available, outbox_for
 from tests.utils.events import create_event
+from tests.utils.saga import Saga, booking_request
 from tests.utils.users import TestUser
-
-
-@dataclass
-class Saga:
-    sessions: async_sessionmaker[AsyncSession]
-    clients: Clients
-
-    async def place(self, request: BookingRequest) -> Booking:
-        return await place_booking(
-            sessions=self.sessions,
-            clients=self.clients,
-            request=request,
-            idempotency_wait_seconds=1,
-        )
-
-    async def interrupted(self, user_id: str, event_id: str, tickets: int) -> Booking:
-        """A booking recorded pending by a request that died before confirming it."""
-        booking = Booking(
-            user_id=uuid.UUID(user_id), event_id=event_id, tickets=tickets, created_by=user_id
-        )
-        async with self.sessions() as session:
-            session.add(booking)
-            await session.commit()
-        return booking
-
-    async def stored(self, booking_id: uuid.UUID) -> Booking:
-        async with self.sessions() as session:
-            booking = await session.get(Booking, booking_id)
-        assert booking is not None
-        return booking
-
-    async def stored_by_key(self, key: str) -> Booking:
-        async with self.sessions() as session:
-            found = await session.execute(select(Booking).where(Booking.idempotency_key == key))
-        return found.scalar_one()
-
-    async def recover(self) -> tuple[int, int, int, int]:
-        """(confirmed, failed, released, deferred) of one recovery pass."""
-        report = await recover_bookings(
-            sessions=self.sessions, clients=self.clients, grace=timedelta(0)
-        )
-        return report.confirmed, report.failed, report.released, report.deferred
-
-
-def _request(user_id: str, event_id: str, tickets: int) -> BookingRequest:
-    return BookingRequest(
-        user_id=uuid.UUID(user_id),
-        event_id=event_id,
-        tickets=tickets,
-        created_by=user_id,
-        idempotency_key=f"saga-{uuid.uuid4()}",
-    )
-
-
-@pytest.fixture
-def saga(booking_app: FastAPI, bookings_client: httpx.AsyncClient) -> Saga:
-    return Saga(sessions=booking_app.state.sessions, clients=booking_app.state.clients)
 
 
 @pytest.fixture
@@ -97,7 +32,7 @@ async def event(events_client: httpx.AsyncClient, organizer: TestUser) -> dict[s
 async def test_placed_booking_is_confirmed_with_its_notice(
     saga: Saga, event: dict[str, Any], user: TestUser, event_store: EventStore
 ) -> None:
-    booking = await saga.place(_request(user.id, event["id"], tickets=2))
+    booking = await saga.place(booking_request(user.id, event["id"], tickets=2))
 
     stored = await saga.stored(booking.id)
     assert (stored.status, stored.release_pending) == (BookingStatus.CONFIRMED, False)
@@ -111,7 +46,7 @@ async def test_placed_booking_is_confirmed_with_its_notice(
 async def test_refused_reservation_fails_the_booking_holding_nothing(
     saga: Saga, event: dict[str, Any], user: TestUser, event_store: EventStore
 ) -> None:
-    request = _request(user.id, event["id"], tickets=11)
+    request = booking_request(user.id, event["id"], tickets=11)
     with pytest.raises(TicketsUnavailableError):
         await saga.place(request)
 
@@ -129,7 +64,7 @@ async def test_refused_reservation_fails_the_booking_holding_nothing(
 async def test_unknown_reservation_outcome_fails_with_release_pending_until_recovery_releases(
     saga: Saga, event: dict[str, Any], user: TestUser, faults: Faults, event_store: EventStore
 ) -> None:
-    request = _request(user.id, event["id"], tickets=3)
+    request = booking_request(user.id, event["id"], tickets=3)
     faults.events.fail("timeout-after-applying")
     with pytest.raises(OutcomeUnknownError):
         await saga.place(request)
@@ -209,7 +144,7 @@ async def test_recovery_leaves_an_interrupted_booking_pending_while_event_servic
 async def test_cancellation_is_recorded_first_and_recovery_releases_what_event_service_did_not(
     saga: Saga, event: dict[str, Any], user: TestUser, faults: Faults, event_store: EventStore
 ) -> None:
-    booking = await saga.place(_request(user.id, event["id"], tickets=2))
+    booking = await saga.place(booking_request(user.id, event["id"], tickets=2))
     faults.events.fail("down")
 
     cancelled = await cancel_booking(sessions=saga.sessions, clients=saga.clients, booking=booking)

@@ -63,6 +63,7 @@ async def test_openapi_create_body_is_told_apart_by_kind_with_named_schemas(
         "generic": "GenericNotificationCreate",
         "booking_confirmed": "BookingConfirmedNotificationCreate",
         "booking_cancelled": "BookingCancelledNotificationCreate",
+        "booking_failed": "BookingFailedNotificationCreate",
         "event_updated": "EventUpdatedNotificationCreate",
     }
     assert set(mapping) == set(NotificationKind)
@@ -76,6 +77,7 @@ async def test_openapi_create_body_is_told_apart_by_kind_with_named_schemas(
     for kind, facts in [
         ("booking_confirmed", "BookingFacts"),
         ("booking_cancelled", "BookingFacts"),
+        ("booking_failed", "FailedBookingFacts"),
         ("event_updated", "EventFacts"),
     ]:
         properties = schemas[mapping[kind]]["properties"]

@@ -31,6 +31,13 @@ EVENT_FACTS = {
     "city": "Berlin",
 }
 
+FAILED_FACTS = {
+    "booking_id": "bk-7f3a9c",
+    "event_id": "ev-42",
+    "event_title": "Jazz Night",
+    "tickets": 2,
+}
+
 
 def _with_facts(kind: str, **facts: Any) -> dict[str, Any]:
     payload = booking_payload(random_email(), kind=kind)
@@ -50,6 +57,22 @@ WORDS = [
         "Booking cancelled: Jazz Night",
         "Your booking of 1 ticket for Jazz Night on Sat 14 March 2026, 19:30 CET at Le Caveau is "
         "cancelled and the tickets are released. Booking reference: bk-7f3a9c.",
+    ),
+    (
+        {"user_email": random_email(), "kind": "booking_failed", "data": FAILED_FACTS},
+        "Booking not completed: Jazz Night",
+        "Your booking of 2 tickets for Jazz Night could not be completed, and no tickets are held "
+        "for it. You can try booking again. Booking reference: bk-7f3a9c.",
+    ),
+    (
+        {
+            "user_email": random_email(),
+            "kind": "booking_failed",
+            "data": {**FAILED_FACTS, "event_title": None, "tickets": 1},
+        },
+        "Booking not completed",
+        "Your booking of 1 ticket could not be completed, and no tickets are held for it. You can "
+        "try booking again. Booking reference: bk-7f3a9c.",
     ),
     (
         {"user_email": random_email(), "kind": "event_updated", "data": EVENT_FACTS},
@@ -108,6 +131,26 @@ async def test_booking_email_shows_the_local_time_and_the_total_once(
     assert "When:              Fri 12 June 2026, 19:30 CEST" in content
     assert content.count("90.00 EUR") == 1
     assert content.count("2026") == 1
+
+
+async def test_failed_booking_email_says_nothing_is_held_and_shows_no_price(
+    notifications_client: httpx.AsyncClient,
+    service_headers: dict[str, str],
+    smtp_sink: SmtpSink,
+    user: TestUser,
+) -> None:
+    payload = {"user_email": user.email, "kind": "booking_failed", "data": FAILED_FACTS}
+    await post_notification(notifications_client, service_headers, payload)
+
+    (message,) = await wait_for_messages(smtp_sink, user.email)
+
+    assert message["Subject"] == "Booking not completed: Jazz Night"
+    text = message.get_body(("plain",))
+    assert text is not None
+    content = text.get_content()
+    assert "Your booking could not be completed; no tickets are held for it." in content
+    assert "Booking reference: bk-7f3a9c" in content
+    assert "Total:" not in content
 
 
 async def test_email_of_a_notification_stored_before_the_contract_still_renders(

@@ -8,8 +8,9 @@ import httpx
 # down: the connection is refused (nothing sent); error-503: the service answers 503;
 # timeout-after-applying: the request is applied, its answer lost at once (a read timeout);
 # slow: the request is applied and answered only after the caller's read timeout, as by an
-# overloaded service, so the caller times out as it would over a network.
-FaultMode = Literal["down", "timeout-after-applying", "slow", "error-503"]
+# overloaded service, so the caller times out as it would over a network; refuse-422: the
+# service refuses the request as unprocessable (applying nothing), as it would for good.
+FaultMode = Literal["down", "timeout-after-applying", "slow", "error-503", "refuse-422"]
 
 
 class FaultyTransport(httpx.AsyncBaseTransport):
@@ -52,6 +53,8 @@ class FaultyTransport(httpx.AsyncBaseTransport):
         self.received.append((request.method, request.url.path))
         if mode == "error-503":
             return httpx.Response(503, json={"title": "injected"}, request=request)
+        if mode == "refuse-422":
+            return httpx.Response(422, json={"title": "injected"}, request=request)
         response = await self.inner.handle_async_request(request)
         if mode == "timeout-after-applying":
             await response.aread()

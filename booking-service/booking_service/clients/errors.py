@@ -2,9 +2,17 @@
 
 from typing import Any
 
-from service_kit.errors import ConflictError, NotFoundError, ServiceUnavailableError
+from service_kit.errors import ConflictError, NotFoundError, ProblemError, ServiceUnavailableError
 
 RETRY_AFTER_SECONDS = "5"
+# Refusals that say nothing about the request itself: our credentials, or the service's load.
+# They may pass on a later attempt; any other 4xx would be refused again.
+TRANSIENT_REFUSALS = frozenset({401, 403, 408, 425, 429})
+
+
+def refused_for_good(status_code: int) -> bool:
+    """Whether an answer refuses the request itself, so that sending it again cannot help."""
+    return 400 <= status_code < 500 and status_code not in TRANSIENT_REFUSALS
 
 
 class DependencyUnavailableError(ServiceUnavailableError):
@@ -16,6 +24,19 @@ class DependencyUnavailableError(ServiceUnavailableError):
         super().__init__(
             detail, headers={"Retry-After": RETRY_AFTER_SECONDS}, dependency=dependency, **extra
         )
+        self.dependency = dependency
+
+
+class DependencyRefusedError(ProblemError):
+    """A service we depend on refused our request for good (a 4xx `refused_for_good`).
+
+    Nothing was changed there, and the same request would be refused again.
+    """
+
+    status, slug = 502, "dependency-refused"
+
+    def __init__(self, dependency: str, detail: str) -> None:
+        super().__init__(detail, dependency=dependency)
         self.dependency = dependency
 
 

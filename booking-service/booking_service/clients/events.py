@@ -5,10 +5,12 @@ from decimal import Decimal
 import httpx
 
 from booking_service.clients.errors import (
+    DependencyRefusedError,
     DependencyUnavailableError,
     EventNotFoundError,
     OutcomeUnknownError,
     TicketsUnavailableError,
+    refused_for_good,
 )
 from service_kit.retry import Deadline, RetryPolicy, nothing_sent
 
@@ -122,6 +124,10 @@ class EventsClient:
         if response.status_code >= 500:
             raise OutcomeUnknownError(
                 SERVICE, f"event-service failed ({response.status_code}) during a ticket change."
+            )
+        if refused_for_good(response.status_code):
+            raise DependencyRefusedError(
+                SERVICE, f"event-service refused the ticket change ({response.status_code})."
             )
         raise DependencyUnavailableError(
             SERVICE, f"event-service refused the ticket change ({response.status_code})."

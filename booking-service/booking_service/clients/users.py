@@ -3,7 +3,12 @@ from dataclasses import dataclass
 
 import httpx
 
-from booking_service.clients.errors import DependencyUnavailableError, UserNotFoundError
+from booking_service.clients.errors import (
+    DependencyRefusedError,
+    DependencyUnavailableError,
+    UserNotFoundError,
+    refused_for_good,
+)
 from service_kit.retry import Deadline, RetryPolicy
 
 SERVICE = "user-service"
@@ -40,6 +45,10 @@ class UsersClient:
             ) from exc
         if response.status_code == 404:
             raise UserNotFoundError(f"No user with id {user_id}.")
+        if refused_for_good(response.status_code):
+            raise DependencyRefusedError(
+                SERVICE, f"user-service refused the user lookup ({response.status_code})."
+            )
         if response.status_code != 200:
             raise DependencyUnavailableError(
                 SERVICE, f"user-service answered {response.status_code} for the user lookup."

@@ -30,14 +30,22 @@ router = APIRouter(prefix="/bookings", tags=["bookings"])
     description="Verifies the user, reserves the tickets at event-service and confirms the "
     "booking; the confirmation is then sent by notification-service. 404 for an unknown user "
     "or event, 409 when the event is cancelled, started or short of tickets (with "
-    "`available_tickets`), 503 with `Retry-After` naming the `dependency` that failed or did "
-    "not answer within `BOOKING_DEPENDENCY_BUDGET_SECONDS`.",
+    "`available_tickets`) or when the tickets were reserved but the booking can never be "
+    "recorded (`booking-not-completed`: it is failed and its tickets released), 502 when a "
+    "service this depends on refuses the request for good (`dependency` names it), 503 with "
+    "`Retry-After` naming the `dependency` that failed or did not answer within "
+    "`BOOKING_DEPENDENCY_BUDGET_SECONDS`.",
     responses={
         404: {"description": "Unknown user or event"},
         409: {
-            "description": "Not enough tickets, or the event is cancelled or started; or the "
-            "first request with this Idempotency-Key is still running (with `Retry-After`)",
+            "description": "Not enough tickets, or the event is cancelled or started; the "
+            "booking can never be recorded (`booking-not-completed`); or the first request with "
+            "this Idempotency-Key is still running (with `Retry-After`)",
             "headers": RETRY_AFTER,
+        },
+        502: {
+            "description": "A service this depends on (`dependency` names it) refused the "
+            "request for good; nothing is held for the booking"
         },
         503: {
             "description": "A service this depends on (`dependency` names it) is unavailable or "

@@ -32,12 +32,38 @@ def booking_facts(booking: Booking) -> dict[str, Any]:
 
 
 def booking_notice(booking: Booking, kind: str) -> OutboxMessage:
-    """The notification of `kind` (`booking_confirmed`, `booking_cancelled`) for the booking."""
+    """The notification of `kind` (`booking_confirmed`, `booking_cancelled`) for a booking
+    that was confirmed."""
     dedupe_key = f"{kind}:{booking.id}"
     payload = {
         "user_email": booking.user_email,
         "kind": kind,
         "data": booking_facts(booking),
+        "dedupe_key": dedupe_key,
+        "send_email": True,
+    }
+    return OutboxMessage(booking_id=booking.id, kind=kind, dedupe_key=dedupe_key, payload=payload)
+
+
+def failure_notice(booking: Booking, *, email: str, event_title: str | None) -> OutboxMessage:
+    """The `booking_failed` notification: the booking was given up on and holds nothing.
+
+    A failed booking has no confirmed snapshot, so the facts are what it was asked for, with
+    the event's title when it is known and can be sent.
+    """
+    kind = "booking_failed"
+    dedupe_key = f"{kind}:{booking.id}"
+    facts: dict[str, Any] = {
+        "booking_id": str(booking.id),
+        "event_id": booking.event_id,
+        "tickets": booking.tickets,
+    }
+    if event_title and event_title.isprintable():
+        facts["event_title"] = event_title
+    payload = {
+        "user_email": email,
+        "kind": kind,
+        "data": facts,
         "dedupe_key": dedupe_key,
         "send_email": True,
     }

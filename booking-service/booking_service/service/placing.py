@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from booking_service.clients import Clients
 from booking_service.models import Booking
-from booking_service.service import queries, replays, saga
+from booking_service.service import failures, queries, replays, saga
 from booking_service.statuses import BookingStatus
 from service_kit.errors import ProblemError, ServiceUnavailableError
 
@@ -85,12 +85,21 @@ async def place_booking(
                 session=session, booking=booking, reservation=reservation
             )
     except Exception as exc:
-        # The tickets are held and the booking is pending: recovery confirms it later.
-        raise ServiceUnavailableError(
-            "The booking could not be saved; it will be completed shortly.",
-            headers={"Retry-After": "5"},
-            dependency="database",
-        ) from exc
+        if not failures.is_permanent(exc):
+            # The tickets are held and the booking is pending: recovery confirms it later.
+            raise ServiceUnavailableError(
+                "The booking could not be saved; it will be completed shortly.",
+                headers={"Retry-After": "5"},
+                dependency="database",
+            ) from exc
+        # It can never be confirmed: fail it now; recovery releases the tickets it holds.
+        problem = failures.not_completed(exc)
+        async with sessions() as session:
+            if await saga.fail(
+                session=session, booking_id=booking.id, error=problem, release_pending=True
+            ):
+                raise problem from exc
+        confirmed = False
     if confirmed:
         return booking
     # Settled meanwhile by recovery: answer what it decided.

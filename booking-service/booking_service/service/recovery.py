@@ -2,8 +2,11 @@
 
 - A booking still `pending` after the grace period was interrupted between recording it and
   confirming it. The saga's steps run again, as a request runs them (verify the user, replay
-  the reservation with the same reference, confirm): reserved -> confirmed; refused -> failed;
-  still unknown -> left for the next pass.
+  the reservation with the same reference, confirm): reserved -> confirmed; still unknown, or
+  failing in a way a later pass may get past -> left for the next pass. A step failing for
+  good (a refusal, a dependency refusing the request, the store refusing the booking's values;
+  see `failures.py`) -> given up on: failed, its tickets released, and the buyer, who was never
+  answered, told with a `booking_failed` notification.
 - A `failed` booking with `release_pending` may hold tickets (its reservation's outcome was
   unknown). Replaying the reservation settles that outcome, then the tickets are released.
 
@@ -19,11 +22,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from booking_service.clients import Clients
+from booking_service.clients.errors import UserNotFoundError
 from booking_service.models import Booking
-from booking_service.service import saga
+from booking_service.service import failures, saga
+from booking_service.service.notices import failure_notice
 from booking_service.statuses import BookingStatus
 from service_kit.clock import utcnow
-from service_kit.errors import ProblemError, ServiceUnavailableError
+from service_kit.errors import ProblemError
 from service_kit.loops import run_periodically
 
 logger = logging.getLogger(__name__)
@@ -47,22 +52,77 @@ async def _settle_pending(
 ) -> None:
     try:
         reservation = await saga.reserve(clients=clients, booking=booking)
-    except ServiceUnavailableError:
-        report.deferred += 1  # still unknown: the next pass tries again
-        return
-    except ProblemError as refusal:
-        async with sessions() as session:
-            await saga.fail(
-                session=session,
-                booking_id=booking.id,
-                error=refusal,
-                release_pending=saga.may_hold_tickets(refusal, resumed=True),
-            )
+    except ProblemError as error:
+        if not failures.is_permanent(error):
+            report.deferred += 1  # still unknown: the next pass tries again
+            return
+        held = saga.may_hold_tickets(error, resumed=True)
+        await _give_up(sessions, clients, booking, error=error, release_pending=held)
         report.failed += 1
         return
+    try:
+        async with sessions() as session:
+            confirmed = await saga.confirm(
+                session=session, booking=booking, reservation=reservation
+            )
+    except Exception as exc:
+        if not failures.is_permanent(exc):
+            raise  # logged by the caller; the next pass tries again
+        logger.error("booking %s cannot be confirmed, giving up on it: %s", booking.id, exc)
+        await _give_up(
+            sessions,
+            clients,
+            booking,
+            error=failures.not_completed(exc),
+            release_pending=True,
+            email=reservation.email,
+            event_title=reservation.event.title,
+        )
+        report.failed += 1
+        return
+    if confirmed:
+        report.confirmed += 1
+
+
+async def _give_up(
+    sessions: async_sessionmaker[AsyncSession],
+    clients: Clients,
+    booking: Booking,
+    *,
+    error: ProblemError,
+    release_pending: bool,
+    email: str | None = None,
+    event_title: str | None = None,
+) -> None:
+    """Fail a booking for good, telling its buyer (if the user still exists) in the same
+    transaction; the held pass releases its tickets when `release_pending`."""
+    if email is None:
+        email = await _buyer_email(clients, booking)
+    notice = None
+    if email is not None:
+        notice = failure_notice(booking, email=email, event_title=event_title)
     async with sessions() as session:
-        if await saga.confirm(session=session, booking=booking, reservation=reservation):
-            report.confirmed += 1
+        await saga.fail(
+            session=session,
+            booking_id=booking.id,
+            error=error,
+            release_pending=release_pending,
+            notice=notice,
+        )
+
+
+async def _buyer_email(clients: Clients, booking: Booking) -> str | None:
+    """The buyer's email, or None if the user is gone (no one to tell).
+
+    Another failure is raised: the booking stays pending and the next pass tries again.
+    """
+    if booking.user_email is not None:
+        return booking.user_email
+    try:
+        user = await clients.users.get_user(booking.user_id)
+    except UserNotFoundError:
+        return None
+    return user.email
 
 
 async def _release_held(
@@ -74,12 +134,12 @@ async def _release_held(
     try:
         if await saga.release_held(clients=clients, booking=booking):
             report.released += 1
-    except ServiceUnavailableError:
-        report.deferred += 1
-        return
-    except ProblemError as refusal:
+    except ProblemError as error:
+        if not failures.is_permanent(error):
+            report.deferred += 1
+            return
         # A definitive refusal: nothing of this booking can be released any more.
-        logger.error("event-service refused to release booking %s: %s", booking.id, refusal)
+        logger.error("event-service refused to release booking %s: %s", booking.id, error)
     await saga.clear_release_pending(sessions=sessions, booking_id=booking.id)
 
 

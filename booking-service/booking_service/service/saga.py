@@ -3,7 +3,12 @@
     pending --reserve, confirm--> confirmed           (with its notice, in one transaction)
     pending --refused--> failed                       (nothing held)
     pending --outcome unknown--> failed, release_pending
+    failed, then a reservation lands for it --confirm--> failed, release_pending
     failed or cancelled, release_pending --release_held--> release settled
+
+A release may reach event-service before the reservation it settles (a reservation whose answer
+was lost may still be on its way): event-service then bars the reference, and the reservation,
+when it lands, is refused and takes nothing. So releasing needs no knowledge of the reservation.
 
 The calls to other services go through the typed clients, whose retry policy is the only one:
 the calls of one step share one time budget.
@@ -24,7 +29,7 @@ from booking_service.clients.errors import (
     TicketsUnavailableError,
 )
 from booking_service.clients.events import EventSnapshot
-from booking_service.models import Booking
+from booking_service.models import Booking, OutboxMessage
 from booking_service.service.notices import booking_notice
 from booking_service.service.replays import describe_failure
 from booking_service.statuses import BookingStatus
@@ -33,6 +38,8 @@ from service_kit.errors import ProblemError
 
 # event-service's definitive answers to a reservation: after one of them nothing is held.
 RESERVATION_REFUSALS = (TicketsUnavailableError, EventNotFoundError)
+# event-service's refusal of a release for a reference that holds nothing (and is barred now).
+NOT_RESERVED = "not-reserved"
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,8 @@ async def confirm(*, session: AsyncSession, booking: Booking, reservation: Reser
     """Pending -> confirmed with the event's snapshot, and its notice, in one transaction.
 
     `booking` is a detached copy; it is updated to match. False if the booking was no longer
-    pending (a concurrent request or recovery settled it).
+    pending (a concurrent request or recovery settled it); if it was failed, the tickets just
+    reserved for it are marked for recovery to release.
     """
     event = reservation.event
     values: dict[str, Any] = {
@@ -98,6 +106,7 @@ async def confirm(*, session: AsyncSession, booking: Booking, reservation: Reser
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         await session.rollback()
+        await _owe_release_if_failed(session, booking.id)
         return False
     for name, value in values.items():
         setattr(booking, name, value)
@@ -106,12 +115,33 @@ async def confirm(*, session: AsyncSession, booking: Booking, reservation: Reser
     return True
 
 
-async def fail(
-    *, session: AsyncSession, booking_id: uuid.UUID, error: ProblemError, release_pending: bool
-) -> None:
-    """Pending -> failed, keeping the problem so a replay of the request answers the same."""
-    reason = error.extra.get("reason") or error.slug
+async def _owe_release_if_failed(session: AsyncSession, booking_id: uuid.UUID) -> None:
+    """A reservation was made for a booking failed meanwhile (by its request, or by recovery on
+    another replica): its tickets are owed back, so recovery releases them."""
     await session.execute(
+        update(Booking)
+        .where(
+            Booking.id == booking_id,
+            Booking.status == BookingStatus.FAILED,
+            Booking.release_pending.is_(False),
+        )
+        .values(release_pending=True, updated_at=utcnow())
+    )
+    await session.commit()
+
+
+async def fail(
+    *,
+    session: AsyncSession,
+    booking_id: uuid.UUID,
+    error: ProblemError,
+    release_pending: bool,
+    notice: OutboxMessage | None = None,
+) -> bool:
+    """Pending -> failed, keeping the problem so a replay of the request answers the same, and
+    with `notice` for the buyer in the same transaction. False if it was no longer pending."""
+    reason = error.extra.get("reason") or error.slug
+    failed = await session.execute(
         update(Booking)
         .where(Booking.id == booking_id, Booking.status == BookingStatus.PENDING)
         .values(
@@ -122,29 +152,31 @@ async def fail(
             updated_at=utcnow(),
         )
     )
+    if failed.rowcount != 1:  # type: ignore[attr-defined]
+        await session.rollback()
+        return False
+    if notice is not None:
+        session.add(notice)
     await session.commit()
+    return True
 
 
 async def release_held(*, clients: Clients, booking: Booking) -> bool:
-    """Settle what the booking may hold: replay its reservation to learn the outcome, then
-    release the tickets. False if the reservation was never made (nothing held).
+    """Release what the booking may hold; False if it holds nothing.
 
-    Both calls share one time budget; event-service's refusal of the release is raised.
+    Whether its reservation applied, was refused or has not arrived yet does not matter: a
+    release before the reservation bars it (see above). Other refusals are raised.
     """
-    deadline = clients.deadline()
-    reference = str(booking.id)
     try:
-        await clients.events.reserve(
-            event_id=booking.event_id,
-            tickets=booking.tickets,
-            reference=reference,
-            deadline=deadline,
+        await clients.events.release(
+            event_id=booking.event_id, tickets=booking.tickets, reference=str(booking.id)
         )
-    except RESERVATION_REFUSALS:
-        return False
-    await clients.events.release(
-        event_id=booking.event_id, tickets=booking.tickets, reference=reference, deadline=deadline
-    )
+    except TicketsUnavailableError as refused:
+        if refused.reason == NOT_RESERVED:
+            return False
+        raise
+    except EventNotFoundError:
+        return False  # the event is gone, and with it whatever was held
     return True
 
 

@@ -52,8 +52,9 @@ NO_TOKEN = _problem("No valid bearer token")
     summary="Store a notification and queue its email (services and admins)",
     description="Answers once the notification is stored; the email is sent in the background. "
     "`kind` decides the shape: `generic` carries the caller's `subject` and `body`; "
-    "`booking_confirmed`, `booking_cancelled` and `event_updated` carry only facts in `data` "
-    "(`BookingFacts`, `EventFacts`), and this service writes the subject, the in-app body and "
+    "`booking_confirmed`, `booking_cancelled`, `booking_failed` and `event_updated` carry only "
+    "facts in `data` (`BookingFacts`, `FailedBookingFacts`, `EventFacts`), and this service "
+    "writes the subject, the in-app body and "
     "the email, with dates in the event's time zone. "
     "A repeat with a `dedupe_key` already used for this user returns the stored notification "
     "with 200 and sends nothing again.",

@@ -17,7 +17,7 @@ export interface paths {
         put?: never;
         /**
          * Book tickets
-         * @description Verifies the user, reserves the tickets at event-service and confirms the booking; the confirmation is then sent by notification-service. 404 for an unknown user or event, 409 when the event is cancelled, started or short of tickets (with `available_tickets`), 503 with `Retry-After` naming the `dependency` that failed or did not answer within `BOOKING_DEPENDENCY_BUDGET_SECONDS`.
+         * @description Verifies the user, reserves the tickets at event-service and confirms the booking; the confirmation is then sent by notification-service. 404 for an unknown user or event, 409 when the event is cancelled, started or short of tickets (with `available_tickets`) or when the tickets were reserved but the booking can never be recorded (`booking-not-completed`: it is failed and its tickets released), 502 when a service this depends on refuses the request for good (`dependency` names it), 503 with `Retry-After` naming the `dependency` that failed or did not answer within `BOOKING_DEPENDENCY_BUDGET_SECONDS`.
          */
         post: operations["bookings-create_booking"];
         delete?: never;
@@ -371,7 +371,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not enough tickets, or the event is cancelled or started; or the first request with this Idempotency-Key is still running (with `Retry-After`) */
+            /** @description Not enough tickets, or the event is cancelled or started; the booking can never be recorded (`booking-not-completed`); or the first request with this Idempotency-Key is still running (with `Retry-After`) */
             409: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -393,6 +393,15 @@ export interface operations {
             };
             /** @description Unexpected error; quote `request_id` when reporting it */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this depends on (`dependency` names it) refused the request for good; nothing is held for the booking */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

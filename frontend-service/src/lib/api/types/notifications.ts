@@ -13,7 +13,7 @@ export interface paths {
         put?: never;
         /**
          * Store a notification and queue its email (services and admins)
-         * @description Answers once the notification is stored; the email is sent in the background. `kind` decides the shape: `generic` carries the caller's `subject` and `body`; `booking_confirmed`, `booking_cancelled` and `event_updated` carry only facts in `data` (`BookingFacts`, `EventFacts`), and this service writes the subject, the in-app body and the email, with dates in the event's time zone. A repeat with a `dedupe_key` already used for this user returns the stored notification with 200 and sends nothing again.
+         * @description Answers once the notification is stored; the email is sent in the background. `kind` decides the shape: `generic` carries the caller's `subject` and `body`; `booking_confirmed`, `booking_cancelled`, `booking_failed` and `event_updated` carry only facts in `data` (`BookingFacts`, `FailedBookingFacts`, `EventFacts`), and this service writes the subject, the in-app body and the email, with dates in the event's time zone. A repeat with a `dedupe_key` already used for this user returns the stored notification with 200 and sends nothing again.
          */
         post: operations["notifications-create_notification"];
         delete?: never;
@@ -220,6 +220,33 @@ export interface components {
             currency: string;
         };
         /**
+         * BookingFailedNotificationCreate
+         * @description A booking could not be completed (and holds no tickets); the words are this service's.
+         */
+        BookingFailedNotificationCreate: {
+            /**
+             * User Email
+             * Format: email
+             */
+            user_email: string;
+            /**
+             * Dedupe Key
+             * @description A repeat with the same key for the same user changes nothing.
+             */
+            dedupe_key?: string | null;
+            /**
+             * Send Email
+             * @default true
+             */
+            send_email: boolean;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "booking_failed";
+            data: components["schemas"]["FailedBookingFacts"];
+        };
+        /**
          * EmailStatus
          * @enum {string}
          */
@@ -278,6 +305,25 @@ export interface components {
              */
             kind: "event_updated";
             data: components["schemas"]["EventFacts"];
+        };
+        /**
+         * FailedBookingFacts
+         * @description A booking that could not be completed and holds nothing: what it asked for.
+         *
+         *     It was never confirmed, so there is no price; `event_title` when it is known.
+         */
+        FailedBookingFacts: {
+            /**
+             * Booking Id
+             * @description The booking reference.
+             */
+            booking_id: string;
+            /** Event Id */
+            event_id: string;
+            /** Event Title */
+            event_title?: string | null;
+            /** Tickets */
+            tickets: number;
         };
         /** FieldError */
         FieldError: {
@@ -341,7 +387,7 @@ export interface components {
          * NotificationKind
          * @enum {string}
          */
-        NotificationKind: "booking_confirmed" | "booking_cancelled" | "event_updated" | "generic";
+        NotificationKind: "booking_confirmed" | "booking_cancelled" | "booking_failed" | "event_updated" | "generic";
         /** NotificationPublic */
         NotificationPublic: {
             /** Id */
@@ -440,7 +486,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["GenericNotificationCreate"] | components["schemas"]["BookingConfirmedNotificationCreate"] | components["schemas"]["BookingCancelledNotificationCreate"] | components["schemas"]["EventUpdatedNotificationCreate"];
+                "application/json": components["schemas"]["GenericNotificationCreate"] | components["schemas"]["BookingConfirmedNotificationCreate"] | components["schemas"]["BookingCancelledNotificationCreate"] | components["schemas"]["BookingFailedNotificationCreate"] | components["schemas"]["EventUpdatedNotificationCreate"];
             };
         };
         responses: {
