@@ -197,3 +197,27 @@ async def test_release_after_a_timeout_bars_the_reservation_that_lands_late(
     assert (await saga.stored(booking.id)).release_pending is False
     assert await available(event_store, event["id"]) == 10
     await assert_event_accounting(event_store, saga.sessions, event["id"])
+
+
+async def test_reservations_delayed_in_the_network_past_the_release_take_nothing(
+    saga: Saga, event: dict[str, Any], user: TestUser, faults: Faults, event_store: EventStore
+) -> None:
+    request = booking_request(user.id, event["id"], tickets=3)
+    faults.events.fail("withheld")
+    with pytest.raises(OutcomeUnknownError):
+        await saga.place(request)  # every attempt is still on its way when the budget runs out
+    faults.heal()
+    assert request.idempotency_key is not None
+    booking = await saga.stored_by_key(request.idempotency_key)
+
+    assert await saga.recover() == (0, 0, 0, 0)  # released before any reservation arrived
+    late = await faults.events.deliver_withheld()
+
+    assert late
+    assert {(response.status_code, response.json()["reason"]) for response in late} == {
+        (409, "released")
+    }
+    stored = await saga.stored(booking.id)
+    assert (stored.status, stored.release_pending) == (BookingStatus.FAILED, False)
+    assert await available(event_store, event["id"]) == 10
+    await assert_event_accounting(event_store, saga.sessions, event["id"])

@@ -9,8 +9,10 @@ import httpx
 # timeout-after-applying: the request is applied, its answer lost at once (a read timeout);
 # slow: the request is applied and answered only after the caller's read timeout, as by an
 # overloaded service, so the caller times out as it would over a network; refuse-422: the
-# service refuses the request as unprocessable (applying nothing), as it would for good.
-FaultMode = Literal["down", "timeout-after-applying", "slow", "error-503", "refuse-422"]
+# service refuses the request as unprocessable (applying nothing), as it would for good;
+# withheld: the caller times out at once while the request is still on its way: it reaches the
+# service only when the test calls `deliver_withheld`, as a request delayed in the network does.
+FaultMode = Literal["down", "timeout-after-applying", "slow", "error-503", "refuse-422", "withheld"]
 
 
 class FaultyTransport(httpx.AsyncBaseTransport):
@@ -25,12 +27,22 @@ class FaultyTransport(httpx.AsyncBaseTransport):
         self.remaining: int | None = None
         self.calls = 0
         self.received: list[tuple[str, str]] = []
+        self.withheld: list[httpx.Request] = []
 
     def fail(self, mode: FaultMode, times: int | None = None) -> None:
         self.mode, self.remaining = mode, times
 
     def heal(self) -> None:
         self.mode, self.remaining = None, None
+
+    async def deliver_withheld(self) -> list[httpx.Response]:
+        """Let the withheld requests reach the service now, in the order they were sent."""
+        delivered = []
+        while self.withheld:
+            response = await self.inner.handle_async_request(self.withheld.pop(0))
+            await response.aread()
+            delivered.append(response)
+        return delivered
 
     def count(self, method: str, path_suffix: str) -> int:
         """How many `method` requests for a path ending in `path_suffix` reached this service."""
@@ -53,6 +65,10 @@ class FaultyTransport(httpx.AsyncBaseTransport):
         self.received.append((request.method, request.url.path))
         if mode == "error-503":
             return httpx.Response(503, json={"title": "injected"}, request=request)
+        if mode == "withheld":
+            await request.aread()
+            self.withheld.append(request)
+            raise httpx.ReadTimeout("no answer; still on its way (injected)", request=request)
         if mode == "refuse-422":
             return httpx.Response(422, json={"title": "injected"}, request=request)
         response = await self.inner.handle_async_request(request)
