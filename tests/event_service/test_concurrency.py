@@ -123,3 +123,46 @@ async def test_two_replicas_reserving_together_never_oversell(
 
     assert Counter(response.status_code for response in responses) == {200: 30, 409: 70}
     await assert_accounting_holds(event_store, event["id"])
+
+
+async def test_two_replicas_racing_each_release_against_its_reservation_hold_nothing(
+    events_client: httpx.AsyncClient,
+    organizer: TestUser,
+    service_headers: dict[str, str],
+    event_store: EventStore,
+    make_event_settings: EventSettingsFactory,
+    platform_transport: httpx.AsyncBaseTransport,
+) -> None:
+    """One replica reserves while the other releases the same reference; a release asked to
+    retry (its reservation still being applied) is sent again, as callers do."""
+    from event_service.main import create_app
+
+    event = await create_event(events_client, organizer.headers, total_tickets=100)
+    references = [f"raced-{i}" for i in range(40)]
+    replica = create_app(make_event_settings(), http_transport=platform_transport)
+
+    async def release(client: httpx.AsyncClient, reference: str) -> httpx.Response:
+        while True:
+            response = await change_tickets(client, event["id"], service_headers, 2, reference)
+            if response.json().get("reason") != "in-progress":
+                return response
+            await asyncio.sleep(0.01)
+
+    async with running_client(replica, "http://localhost:8001") as replica_client:
+        releases, reserves = await asyncio.gather(
+            asyncio.gather(*(release(replica_client, reference) for reference in references)),
+            asyncio.gather(
+                *(
+                    change_tickets(events_client, event["id"], service_headers, -2, reference)
+                    for reference in references
+                )
+            ),
+        )
+
+    outcomes = Counter(
+        (reserve.json().get("reason", "reserved"), release.json().get("reason", "released"))
+        for reserve, release in zip(reserves, releases, strict=True)
+    )
+    assert set(outcomes) <= {("reserved", "released"), ("released", "not-reserved")}
+    final = await assert_accounting_holds(event_store, event["id"])
+    assert final["available_tickets"] == 100
