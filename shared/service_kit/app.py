@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
@@ -17,6 +17,7 @@ from service_kit.logging import configure_logging
 from service_kit.middleware import RequestContextMiddleware
 from service_kit.openapi import GENERIC_RESPONSES, install_answer_documentation
 from service_kit.settings import ServiceSettings
+from service_kit.text import refuse_unstorable_text
 from service_kit.tracing import fastapi_telemetry, start_tracing
 
 if TYPE_CHECKING:
@@ -83,6 +84,7 @@ def create_service_app(
         docs_url=None,
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
+        dependencies=[Depends(refuse_unstorable_text)],
     )
     install_offline_docs(app, title=title)
     app.state.settings = settings

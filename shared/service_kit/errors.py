@@ -144,6 +144,14 @@ async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+        # FastAPI answers a JSON body that is not UTF-8 with a bare 400.
+        undecodable = exc.__cause__
+        byte = undecodable.object[undecodable.start : undecodable.start + 1].hex()
+        return _malformed_json(
+            request,
+            f"Malformed JSON: the body is not UTF-8 (byte 0x{byte} at offset {undecodable.start})",
+        )
     detail: str | None = exc.detail if isinstance(exc.detail, str) else None
     if detail == HTTPStatus(exc.status_code).phrase:
         detail = None
@@ -185,19 +193,22 @@ def _as_decode_error(error: Mapping[str, Any], document: object) -> json.JSONDec
     return json.JSONDecodeError(reason, document, location[1])
 
 
+def _malformed_json(request: Request, message: str) -> JSONResponse:
+    return problem_response(
+        status=422,
+        detail=message,
+        slug="malformed-json",
+        instance=request.url.path,
+        errors=[FieldError(field="body", message=message, type="json_invalid").model_dump()],
+    )
+
+
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
     decode_error = _as_decode_error(errors[0], exc.body) if len(errors) == 1 else None
     if decode_error is not None:
-        message = malformed_json_message(decode_error)
-        return problem_response(
-            status=422,
-            detail=message,
-            slug="malformed-json",
-            instance=request.url.path,
-            errors=[FieldError(field="body", message=message, type="json_invalid").model_dump()],
-        )
+        return _malformed_json(request, malformed_json_message(decode_error))
     # The submitted values are deliberately left out: they may hold passwords.
     fields = [
         FieldError(field=_field_path(error), message=error["msg"], type=error["type"])

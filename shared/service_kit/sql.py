@@ -60,16 +60,25 @@ def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def create_engine(
     url: str, *, pool_size: int = 10, echo: bool = False, tracing: Tracing | None = None
 ) -> AsyncEngine:
-    """The service's engine; with `tracing`, each statement is a span."""
+    """The service's engine; with `tracing`, each statement is a span.
+
+    Statement parameters are left out of its errors (`hide_parameters`): they hold password
+    hashes and tokens, and an error's text ends up in a log line.
+    """
     async_url = make_url(async_database_url(url))
     if async_url.get_backend_name() == "sqlite":
         if async_url.database and async_url.database != ":memory:":
             Path(async_url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(async_url, echo=echo)
+        engine = create_async_engine(async_url, echo=echo, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _enable_sqlite_pragmas)
     else:
         engine = create_async_engine(
-            async_url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            async_url,
+            echo=echo,
+            hide_parameters=True,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=True,
         )
     if tracing is not None:
         tracing.instrument_sql_engine(engine)

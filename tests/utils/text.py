@@ -1,0 +1,17 @@
+"""Assertions on the kit's refusal of text a store cannot hold."""
+
+import httpx
+
+from tests.utils.users import assert_problem
+
+
+def assert_text_refused(
+    response: httpx.Response, field: str, kind: str = "control_character"
+) -> None:
+    """A 422 validation problem naming `field` for a control character (or `kind`)."""
+    problem = assert_problem(response, 422)
+    errors = problem["errors"]
+    assert isinstance(errors, list)
+    assert {"field": field, "type": kind} in [
+        {"field": error["field"], "type": error["type"]} for error in errors
+    ], errors
