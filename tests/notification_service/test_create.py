@@ -155,7 +155,8 @@ GENERIC_BAD_INPUT = [
     ("empty subject", {"subject": "   "}, "body.generic.subject"),
     ("no subject", {"subject": None}, "body.generic.subject"),
     ("subject too long", {"subject": "s" * 301}, "body.generic.subject"),
-    ("header injection", {"subject": "Hi\r\nBcc: victim@example.com"}, "body.generic.subject"),
+    # The kit refuses the carriage return before the union is resolved: the JSON path names it.
+    ("header injection", {"subject": "Hi\r\nBcc: victim@example.com"}, "body.subject"),
     ("body too long", {"body": "x" * 10_001}, "body.generic.body"),
     ("unknown field", {"priority": "high"}, "body.generic.priority"),
     ("dedupe key with spaces", {"dedupe_key": "a b"}, "body.generic.dedupe_key"),
