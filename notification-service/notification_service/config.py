@@ -91,7 +91,9 @@ class NotificationSettings(ServiceSettings):
         "closed with 4429.",
     )
 
-    max_request_bytes: int = Field(default=64 * 1024, ge=1024)
+    max_request_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="Notifications are small: a tighter limit."
+    )
 
     @model_validator(mode="after")
     def check_smtp(self) -> "NotificationSettings":

@@ -9,7 +9,6 @@ from fastapi import FastAPI
 from notification_service.config import NotificationSettings
 from notification_service.delivery import EmailWorker
 from notification_service.emails import EmailRenderer
-from notification_service.limits import RequestBodyLimit
 from notification_service.mailer import SmtpMailer
 from notification_service.models import NotificationStore
 from notification_service.push.feed import LiveFeed
@@ -119,5 +118,4 @@ def create_app(
         expose_headers=EXPOSED_HEADERS,
         span_exporter=span_exporter,
     )
-    app.add_middleware(RequestBodyLimit, max_bytes=settings.max_request_bytes)
     return app

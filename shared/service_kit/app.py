@@ -13,6 +13,7 @@ from service_kit import health
 from service_kit.context import REQUEST_ID_HEADER
 from service_kit.docs import install_offline_docs
 from service_kit.errors import install_problem_handlers
+from service_kit.limits import RequestBodyLimit
 from service_kit.logging import configure_logging
 from service_kit.middleware import RequestContextMiddleware
 from service_kit.openapi import GENERIC_RESPONSES, install_answer_documentation
@@ -94,6 +95,7 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     app.include_router(health.router)
+    app.add_middleware(RequestBodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -127,7 +127,13 @@ def problem_response(
     )
 
 
-_HTTP_SLUGS = {401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method-not-allowed"}
+_HTTP_SLUGS = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    413: "content-too-large",
+}
 
 
 async def _on_problem(request: Request, exc: Exception) -> JSONResponse:

@@ -55,6 +55,12 @@ class ServiceSettings(BaseSettings):
     )
     jwks_cache_seconds: int = Field(default=300, ge=1)
 
+    max_request_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest request body accepted; a larger one is refused with 413 unread.",
+    )
+
     http_connect_timeout: float = Field(default=2.0, gt=0)
     http_read_timeout: float = Field(default=5.0, gt=0)
     http_retry_budget_seconds: float = Field(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form
 
 from tests.shared.kit_app import create_kit_app
 from tests.utils.asgi import running_client
-from tests.utils.text import assert_text_refused
+from tests.utils.hostile import assert_text_refused
 from tests.utils.users import assert_problem
 
 router = APIRouter(tags=["text"])

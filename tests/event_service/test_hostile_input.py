@@ -1,10 +1,10 @@
-"""Text that the document store cannot hold is refused with a 422 naming the field."""
+"""Hostile input: text no store can hold is a 422 naming the field; an oversized body a 413."""
 
 import httpx
 
 from tests.utils.events import event_body
-from tests.utils.text import assert_text_refused
-from tests.utils.users import TestUser
+from tests.utils.hostile import assert_text_refused, oversized_json
+from tests.utils.users import TestUser, assert_problem
 
 
 async def test_create_event_title_with_nul_is_422_and_nothing_stored(
@@ -44,3 +44,15 @@ async def test_read_event_with_nul_in_id_is_422(events_client: httpx.AsyncClient
     response = await events_client.get("/events/abc%00")
 
     assert_text_refused(response, "path.event_id")
+
+
+async def test_create_event_body_over_limit_is_413(
+    events_client: httpx.AsyncClient, organizer: TestUser
+) -> None:
+    response = await events_client.post(
+        "/events",
+        content=oversized_json(),
+        headers={**organizer.headers, "content-type": "application/json"},
+    )
+
+    assert_problem(response, 413)

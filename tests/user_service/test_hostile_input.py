@@ -1,9 +1,9 @@
-"""Text that PostgreSQL cannot hold is refused with a 422 naming the field, never a 500."""
+"""Hostile input: text no store can hold is a 422 naming the field; an oversized body a 413."""
 
 import httpx
 
-from tests.utils.text import assert_text_refused
-from tests.utils.users import TestUser, bearer, random_email
+from tests.utils.hostile import assert_text_refused, oversized_json
+from tests.utils.users import TestUser, assert_problem, bearer, random_email
 
 
 async def test_register_name_with_nul_is_422_naming_full_name(client: httpx.AsyncClient) -> None:
@@ -37,3 +37,11 @@ async def test_search_users_with_nul_is_422(client: httpx.AsyncClient, admin_tok
     response = await client.get("/users", params={"q": "ada\x00"}, headers=bearer(admin_token))
 
     assert_text_refused(response, "query.q")
+
+
+async def test_register_body_over_limit_is_413(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/register", content=oversized_json(), headers={"content-type": "application/json"}
+    )
+
+    assert_problem(response, 413)

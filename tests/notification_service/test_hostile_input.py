@@ -1,9 +1,9 @@
-"""Text that the document store cannot hold is refused with a 422 naming the field."""
+"""Hostile input: text no store can hold is a 422 naming the field; an oversized body a 413."""
 
 import httpx
 
 from tests.notification_service.helpers import generic_payload
-from tests.utils.text import assert_text_refused
+from tests.utils.hostile import assert_text_refused
 from tests.utils.users import random_email
 
 

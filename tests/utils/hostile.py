@@ -1,4 +1,4 @@
-"""Assertions on the kit's refusal of text a store cannot hold."""
+"""Assertions and payloads for hostile input: text a store cannot hold, oversized bodies."""
 
 import httpx
 
@@ -15,3 +15,8 @@ def assert_text_refused(
     assert {"field": field, "type": kind} in [
         {"field": error["field"], "type": error["type"]} for error in errors
     ], errors
+
+
+def oversized_json(total_bytes: int = 2 * 1024 * 1024) -> bytes:
+    """A JSON document of about `total_bytes`, over every service's default body limit."""
+    return b'{"padding": "' + b"x" * total_bytes + b'"}'
