@@ -1,7 +1,8 @@
 """One ASGI middleware for the cross-cutting work of each request.
 
-It assigns the request id, writes the access log line, records metrics and turns an unhandled
-exception into a 500 problem body that reveals nothing but the request id.
+It assigns the request id, writes the access log line, records metrics, adds the security
+headers to every response and turns an unhandled exception into a 500 problem body that reveals
+nothing but the request id.
 """
 
 import logging
@@ -22,6 +23,22 @@ _HEADER_NAME = REQUEST_ID_HEADER.lower().encode()
 # A caller's id is honoured only when it is a sane token; anything else is replaced.
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _UNMATCHED_ROUTE = "<unmatched>"
+_CSP = b"content-security-policy"
+# The API answers data, never a page: nothing may load, run or frame it. A response with its own
+# policy (the /docs pages) keeps it.
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+_SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+)
+
+
+def _with_security_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    present = {name.lower() for name, _ in headers}
+    added = [(name, value) for name, value in _SECURITY_HEADERS if name not in present]
+    if _CSP not in present:
+        added.append((_CSP, API_CSP.encode()))
+    return headers + added
 
 
 def _incoming_request_id(scope: Scope) -> str:
@@ -55,7 +72,7 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
-                headers = list(message.get("headers", []))
+                headers = _with_security_headers(list(message.get("headers", [])))
                 headers.append((_HEADER_NAME, request_id.encode()))
                 message = {**message, "headers": headers}
             await send(message)

@@ -194,3 +194,14 @@ async def test_token_with_unknown_kid_or_garbage_is_rejected(
     for token in (unknown_kid, "garbage", "a.b.c", ""):
         response = await client.get("/users/me", headers={"Authorization": f"Bearer {token}"})
         assert_problem(response, 401)
+
+
+async def test_service_token_response_is_never_cached(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/token",
+        data={"grant_type": "client_credentials"},
+        auth=("event-service", "dev-event-service-secret"),
+    )
+
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-store"

@@ -5,7 +5,7 @@ import binascii
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Header
+from fastapi import APIRouter, Form, Header, Response
 
 from service_kit.auth import Role
 from service_kit.errors import BadRequestError
@@ -53,6 +53,7 @@ def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
     },
 )
 async def issue_service_token(
+    response: Response,
     grant_type: Annotated[str, Form(max_length=64)],
     settings: SettingsDep,
     key: SigningKeyDep,
@@ -76,6 +77,7 @@ async def issue_service_token(
         client_secret=client_secret,
         address=address,
     )
+    response.headers["Cache-Control"] = "no-store"  # tokens: never kept by a cache
     lifetime = timedelta(minutes=settings.service_token_minutes)
     token = key.mint(
         subject=client_id,
