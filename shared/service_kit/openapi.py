@@ -2,7 +2,8 @@
 
 A route declares its own answers in `responses=`. The kit adds the answers of the dependencies it
 uses (marked with `answers`: the bearer token checks' 401, a role check's 403, ...), 422 where
-there are parameters or a body to validate (FastAPI's rule) and the generic 500. Every error is
+there are parameters or a body to validate (FastAPI's rule), 413 where there is a body (the
+kit's body limit) and the generic 500. Every error is
 documented as an RFC 9457 problem, `application/problem+json` only, so a client generated from
 the document knows the shape of each error and which statuses to expect.
 """
@@ -110,8 +111,14 @@ def _is_error(status: str) -> bool:
     return status[0] in "45"
 
 
+_TOO_LARGE = "The request body is larger than `MAX_REQUEST_BYTES`"
+
+
 def _document_operation(operation: dict[str, Any], dependant: Dependant | None) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
+    if "requestBody" in operation:
+        # The kit's body limit (service_kit.limits) guards every operation that takes a body.
+        responses.setdefault("413", {"description": _TOO_LARGE})
     if "422" in responses and responses["422"].get("description") == "Validation Error":
         # FastAPI's words describe its own error shape; the kit answers a problem.
         responses["422"]["description"] = _VALIDATION_ERROR

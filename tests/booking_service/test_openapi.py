@@ -9,7 +9,7 @@ PROBLEM_SCHEMA = {"$ref": "#/components/schemas/Problem"}
 # Every operation also answers 500 (unexpected) and 503 (tokens cannot be verified while
 # user-service's keys are unavailable): the kit documents those.
 DOCUMENTED = {
-    ("post", "/bookings"): {"201", "401", "403", "404", "409", "422", "500", "502", "503"},
+    ("post", "/bookings"): {"201", "401", "403", "404", "409", "413", "422", "500", "502", "503"},
     ("get", "/bookings"): {"200", "401", "403", "422", "500", "503"},
     ("get", "/bookings/{booking_id}"): {"200", "401", "403", "404", "422", "500", "503"},
     ("post", "/bookings/{booking_id}/cancel"): {

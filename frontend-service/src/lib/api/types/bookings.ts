@@ -382,6 +382,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than `MAX_REQUEST_BYTES` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). The Idempotency-Key was used before for another booking request. More tickets than MAX_TICKETS_PER_BOOKING. */
             422: {
                 headers: {

@@ -464,6 +464,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than `MAX_REQUEST_BYTES` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is invalid (`errors` lists the fields), or `starts_at` is not in the future */
             422: {
                 headers: {
@@ -599,6 +608,15 @@ export interface operations {
             };
             /** @description The event is cancelled, or `total_tickets` would go below the tickets already sold (`sold_tickets`), or the event changed too often meanwhile */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than `MAX_REQUEST_BYTES` */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -779,6 +797,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["TicketConflictProblem"];
+                };
+            };
+            /** @description The request body is larger than `MAX_REQUEST_BYTES` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */

@@ -489,6 +489,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than `MAX_REQUEST_BYTES` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
                 headers: {
@@ -573,6 +582,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than `MAX_REQUEST_BYTES` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `email` or `password` is missing or invalid */
             422: {
                 headers: {
@@ -635,6 +653,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than `MAX_REQUEST_BYTES` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
                 headers: {
@@ -674,6 +701,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The request body is larger than `MAX_REQUEST_BYTES` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
             422: {
@@ -728,6 +764,15 @@ export interface operations {
             };
             /** @description Unknown client or wrong secret */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than `MAX_REQUEST_BYTES` */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -879,6 +924,15 @@ export interface operations {
             };
             /** @description The current password is incorrect. Service tokens have no user profile. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than `MAX_REQUEST_BYTES` */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1178,6 +1232,15 @@ export interface operations {
             };
             /** @description Admins cannot change their own role */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than `MAX_REQUEST_BYTES` */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
