@@ -26,7 +26,14 @@ def test_operation_with_parameters_or_body_documents_validation_error() -> None:
     document = create_kit_app().openapi()
 
     assert set(responses_of(document, "get", "/items/{item_id}")) == {"200", "422", "500"}
-    assert set(responses_of(document, "post", "/items")) == {"201", "422", "500"}
+    assert set(responses_of(document, "post", "/items")) == {"201", "413", "422", "500"}
+
+
+def test_operation_with_body_documents_413_and_one_without_does_not() -> None:
+    document = create_kit_app().openapi()
+
+    assert "413" in responses_of(document, "post", "/items")
+    assert "413" not in responses_of(document, "get", "/items/{item_id}")
 
 
 def test_authenticated_operation_documents_401_and_role_check_403() -> None:
