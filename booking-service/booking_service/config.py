@@ -23,6 +23,21 @@ class BookingSettings(SqlServiceSettings):
         description="How long one booking step may wait for user- and event-service, retries "
         "included; then its outcome is unknown (503 + Retry-After, and recovery settles it).",
     )
+    sold_out_cache_seconds: float = Field(
+        default=1,
+        ge=0,
+        le=10,
+        description="For this long after event-service said an event is sold out (or has too "
+        "few tickets, or is closed), a booking it could not take is refused at once, writing "
+        "nothing; a release elsewhere reaches it within this time (0: always ask).",
+    )
+    user_cache_seconds: float = Field(
+        default=5,
+        ge=0,
+        le=60,
+        description="How long a user's existence and email, as user-service told them, are "
+        "reused for further bookings (0: ask on every booking).",
+    )
     recovery_interval_seconds: float = Field(default=15, gt=0)
     recovery_grace_seconds: float = Field(
         default=30, gt=0, description="A booking pending longer than this counts as interrupted."

@@ -78,6 +78,8 @@ def create_app(
             user_service_url=settings.user_service_url,
             event_service_url=settings.event_service_url,
             budget_seconds=settings.booking_dependency_budget_seconds,
+            sold_out_cache_seconds=settings.sold_out_cache_seconds,
+            user_cache_seconds=settings.user_cache_seconds,
         )
         relay = OutboxRelay(
             sessions=sessions,

@@ -29,6 +29,10 @@ FAST_LOOPS: dict[str, Any] = {
     "recovery_interval_seconds": 3600,  # tests run recovery themselves
     "recovery_grace_seconds": 5,
     "http_read_timeout": 2,
+    # Every request asks user- and event-service, as most tests expect; test_sold_out.py
+    # runs an app with the caches on.
+    "sold_out_cache_seconds": 0,
+    "user_cache_seconds": 0,
 }
 
 

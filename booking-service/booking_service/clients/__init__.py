@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from booking_service.clients.availability import RecentAvailability
 from booking_service.clients.events import EventsClient
 from booking_service.clients.users import UsersClient
 from service_kit.retry import Deadline, RetryPolicy
@@ -29,10 +30,24 @@ def create_clients(
     user_service_url: str,
     event_service_url: str,
     budget_seconds: float,
+    sold_out_cache_seconds: float,
+    user_cache_seconds: float,
 ) -> Clients:
     retry = RetryPolicy(budget_seconds=budget_seconds)
     return Clients(
-        users=UsersClient(http=http, base_url=user_service_url, auth=auth, retry=retry),
-        events=EventsClient(http=http, base_url=event_service_url, auth=auth, retry=retry),
+        users=UsersClient(
+            http=http,
+            base_url=user_service_url,
+            auth=auth,
+            retry=retry,
+            cache_seconds=user_cache_seconds,
+        ),
+        events=EventsClient(
+            http=http,
+            base_url=event_service_url,
+            auth=auth,
+            retry=retry,
+            availability=RecentAvailability(ttl_seconds=sold_out_cache_seconds),
+        ),
         retry=retry,
     )

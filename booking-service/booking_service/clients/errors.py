@@ -60,3 +60,4 @@ class TicketsUnavailableError(ConflictError):
     def __init__(self, detail: str, *, reason: str, available_tickets: int | None) -> None:
         super().__init__(detail, reason=reason, available_tickets=available_tickets)
         self.reason = reason
+        self.available_tickets = available_tickets

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import httpx
 
+from booking_service.clients.availability import RecentAvailability
 from booking_service.clients.errors import (
     DependencyRefusedError,
     DependencyUnavailableError,
@@ -50,12 +51,20 @@ def _worth_replaying(response: httpx.Response) -> bool:
 
 class EventsClient:
     def __init__(
-        self, *, http: httpx.AsyncClient, base_url: str, auth: httpx.Auth, retry: RetryPolicy
+        self,
+        *,
+        http: httpx.AsyncClient,
+        base_url: str,
+        auth: httpx.Auth,
+        retry: RetryPolicy,
+        availability: RecentAvailability,
     ) -> None:
         self.http = http
         self.base_url = base_url
         self.auth = auth
         self.retry = retry
+        # Every answer about an event's tickets passes here; it is kept for quick refusals.
+        self.availability = availability
 
     async def reserve(
         self, *, event_id: str, tickets: int, reference: str, deadline: Deadline | None = None
@@ -76,6 +85,7 @@ class EventsClient:
     ) -> EventSnapshot:
         """One idempotent ticket change, replayed with the same reference under the retry
         policy until answered or out of time (default: the policy's budget from now)."""
+        asked_at = self.availability.now()
         try:
             response = await self.retry.send(
                 self.http,
@@ -98,6 +108,9 @@ class EventsClient:
             ) from exc
         if response.status_code == 200:
             body = response.json()
+            self.availability.saw_tickets(
+                event_id, available_tickets=body["available_tickets"], asked_at=asked_at
+            )
             return EventSnapshot(
                 id=body["id"],
                 title=body["title"],
@@ -116,11 +129,13 @@ class EventsClient:
             raise OutcomeUnknownError(SERVICE, "event-service is still applying a change.")
         if response.status_code == 409:
             body = response.json()
-            raise TicketsUnavailableError(
+            refusal = TicketsUnavailableError(
                 body.get("detail") or "The tickets are not available.",
                 reason=body.get("reason", "unavailable"),
                 available_tickets=body.get("available_tickets"),
             )
+            self.availability.saw_refusal(event_id, refusal, asked_at)
+            raise refusal
         if response.status_code >= 500:
             raise OutcomeUnknownError(
                 SERVICE, f"event-service failed ({response.status_code}) during a ticket change."

@@ -1,3 +1,4 @@
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from booking_service.clients.errors import (
 from service_kit.retry import Deadline, RetryPolicy
 
 SERVICE = "user-service"
+MAX_CACHED = 10_000
 
 
 @dataclass(frozen=True)
@@ -22,15 +24,38 @@ class UserInfo:
 
 class UsersClient:
     def __init__(
-        self, *, http: httpx.AsyncClient, base_url: str, auth: httpx.Auth, retry: RetryPolicy
+        self,
+        *,
+        http: httpx.AsyncClient,
+        base_url: str,
+        auth: httpx.Auth,
+        retry: RetryPolicy,
+        cache_seconds: float = 0,
     ) -> None:
         self.http = http
         self.base_url = base_url
         self.auth = auth
         self.retry = retry
+        self.cache_seconds = cache_seconds
+        self._cache: dict[uuid.UUID, tuple[float, UserInfo]] = {}
 
     async def get_user(self, user_id: uuid.UUID, *, deadline: Deadline | None = None) -> UserInfo:
-        """The user, by `deadline` (default: the retry policy's budget from now)."""
+        """The user, by `deadline` (default: the retry policy's budget from now).
+
+        A user found in the last `cache_seconds` is not asked for again; an unknown one is.
+        """
+        cached = self._cache.get(user_id)
+        if cached is not None and time.monotonic() - cached[0] < self.cache_seconds:
+            return cached[1]
+        user = await self._fetch(user_id, deadline=deadline)
+        if self.cache_seconds > 0:
+            self._cache.pop(user_id, None)
+            if len(self._cache) >= MAX_CACHED:
+                self._cache.pop(next(iter(self._cache)))  # the oldest
+            self._cache[user_id] = (time.monotonic(), user)
+        return user
+
+    async def _fetch(self, user_id: uuid.UUID, *, deadline: Deadline | None) -> UserInfo:
         try:
             response = await self.retry.send(
                 self.http,

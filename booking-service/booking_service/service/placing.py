@@ -45,7 +45,15 @@ async def place_booking(
 
     A repeated Idempotency-Key answers what its first request answered (waiting up to
     `idempotency_wait_seconds` for it). Raises the problem the booking failed with.
+
+    When event-service said moments ago that the event cannot take this many tickets, the
+    request is refused at once, recording nothing (a repeated key is looked up first).
     """
+    refusal = clients.events.availability.refusal(request.event_id, request.tickets)
+    if refusal is not None and not await replays.key_used(
+        sessions=sessions, created_by=request.created_by, idempotency_key=request.idempotency_key
+    ):
+        raise refusal
     booking = Booking(
         user_id=request.user_id,
         event_id=request.event_id,

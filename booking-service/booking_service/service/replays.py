@@ -52,6 +52,21 @@ def settled_answer(booking: Booking) -> Booking:
     return booking
 
 
+async def key_used(
+    *, sessions: async_sessionmaker[AsyncSession], created_by: str, idempotency_key: str | None
+) -> bool:
+    """Whether a booking request with this caller's key was recorded (False without a key)."""
+    if idempotency_key is None:
+        return False
+    async with sessions() as session:
+        found = await session.execute(
+            select(Booking.id).where(
+                Booking.created_by == created_by, Booking.idempotency_key == idempotency_key
+            )
+        )
+        return found.first() is not None
+
+
 async def first_answer(
     *,
     sessions: async_sessionmaker[AsyncSession],
