@@ -1,11 +1,10 @@
 from pydantic import Field
 
-from service_kit.settings import ServiceSettings
+from service_kit.settings import MongoServiceSettings
 
 
-class EventSettings(ServiceSettings):
+class EventSettings(MongoServiceSettings):
     service_name: str = "event-service"
-    mongo_url: str = Field(default="mongodb://localhost:27017", description="MongoDB URL.")
     event_mongo_db: str = Field(default="events", description="Database of event-service.")
     repair_interval_seconds: float = Field(
         default=30, gt=0, description="How often unfinished ticket changes are settled."

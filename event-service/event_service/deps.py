@@ -8,9 +8,10 @@ from event_service.models import EventStore
 from service_kit.auth import CurrentPrincipal, Principal, Role
 from service_kit.deps import app_state
 from service_kit.errors import ForbiddenError, UnauthorizedError
+from service_kit.mongo import mongo_store
 from service_kit.openapi import RETRY_AFTER, answers
 
-StoreDep = Annotated[EventStore, Depends(app_state("store"))]
+StoreDep = Annotated[EventStore, Depends(mongo_store("store"))]
 AccessStatesDep = Annotated[AccessStates, Depends(app_state("access_states"))]
 
 

@@ -43,7 +43,10 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tracing = tracing_of(app)
         mongo = create_mongo_client(
-            settings.mongo_url, app_name=settings.service_name, tracing=tracing
+            settings.mongo_url,
+            app_name=settings.service_name,
+            timeout_seconds=settings.mongo_timeout_seconds,
+            tracing=tracing,
         )
         http_client = create_http_client(settings, transport=http_transport, tracing=tracing)
         await require_mongo(mongo, settings.mongo_url)

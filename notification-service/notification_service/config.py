@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr, model_validator
 
-from service_kit.settings import ServiceSettings
+from service_kit.settings import MongoServiceSettings
 
 
 class SmtpSecurity(StrEnum):
@@ -32,9 +32,8 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-class NotificationSettings(ServiceSettings):
+class NotificationSettings(MongoServiceSettings):
     service_name: str = "notification-service"
-    mongo_url: str = Field(default="mongodb://localhost:27017", description="MongoDB URL.")
     notification_mongo_db: str = Field(
         default="notifications", description="Database of notification-service."
     )

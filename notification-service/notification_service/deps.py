@@ -11,8 +11,9 @@ from service_kit.auth import Principal, Role, bearer_auth
 from service_kit.deps import app_state
 from service_kit.errors import ForbiddenError
 from service_kit.fields import normalize_email
+from service_kit.mongo import mongo_store
 
-StoreDep = Annotated[NotificationStore, Depends(app_state("store"))]
+StoreDep = Annotated[NotificationStore, Depends(mongo_store("store"))]
 SettingsDep = Annotated[NotificationSettings, Depends(app_state("settings"))]
 HubDep = Annotated[NotificationHub, Depends(app_state("hub"))]
 WordingDep = Annotated[Wording, Depends(app_state("wording"))]

@@ -71,7 +71,10 @@ def create_app(
         async with AsyncExitStack() as stack:
             tracing = tracing_of(app)
             mongo = create_mongo_client(
-                settings.mongo_url, app_name=settings.service_name, tracing=tracing
+                settings.mongo_url,
+                app_name=settings.service_name,
+                timeout_seconds=settings.mongo_timeout_seconds,
+                tracing=tracing,
             )
             stack.push_async_callback(mongo.close)
             http_client = create_http_client(settings, transport=http_transport, tracing=tracing)

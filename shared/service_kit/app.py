@@ -17,7 +17,7 @@ from service_kit.limits import RequestBodyLimit
 from service_kit.logging import configure_logging
 from service_kit.middleware import RequestContextMiddleware
 from service_kit.openapi import GENERIC_RESPONSES, install_answer_documentation
-from service_kit.settings import ServiceSettings
+from service_kit.settings import MongoServiceSettings, ServiceSettings
 from service_kit.text import refuse_unstorable_text
 from service_kit.tracing import fastapi_telemetry, start_tracing
 
@@ -91,6 +91,10 @@ def create_service_app(
     app.state.settings = settings
     app.state.tracing = tracing
     install_problem_handlers(app)
+    if isinstance(settings, MongoServiceSettings):
+        from service_kit.mongo import install_mongo_outage_problems  # the [mongo] extra
+
+        install_mongo_outage_problems(app, retry_after_seconds=settings.store_retry_after_seconds)
     install_answer_documentation(app)
     for router in routers:
         app.include_router(router)

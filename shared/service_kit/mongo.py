@@ -1,31 +1,82 @@
-"""MongoDB plumbing for the document services (install `service-kit[mongo]`)."""
+"""MongoDB plumbing for the document services (install `service-kit[mongo]`).
 
+While MongoDB cannot be reached, an operation waits at most `MONGO_TIMEOUT_SECONDS` for it and the
+request is answered 503 with `Retry-After`, naming the store (`install_mongo_outage_problems`,
+which the app factory installs for every `MongoServiceSettings` service), not a 500 after the
+driver's default of half a minute.
+"""
+
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from pymongo import AsyncMongoClient
+from pymongo.errors import ConnectionFailure
 
+from service_kit.deps import app_state
+from service_kit.errors import problem_response
+from service_kit.openapi import RETRY_AFTER, answers
 from service_kit.stores import require_reachable
 from service_kit.tracing import Tracing
 
 MongoDocument = dict[str, Any]
+DEFAULT_TIMEOUT_SECONDS = 1.5
+STORE_UNAVAILABLE_ANSWER: dict[int, dict[str, Any]] = {
+    503: {
+        "description": "MongoDB, where the service keeps its data, cannot be reached; see "
+        "`Retry-After`",
+        "headers": RETRY_AFTER,
+    }
+}
+
+logger = logging.getLogger(__name__)
 
 
 def create_mongo_client(
-    url: str, *, app_name: str, tracing: Tracing | None = None
+    url: str,
+    *,
+    app_name: str,
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+    tracing: Tracing | None = None,
 ) -> AsyncMongoClient[MongoDocument]:
     """A pooled client; datetimes come back timezone-aware (UTC). It connects lazily.
 
-    With `tracing`, each command is a span.
+    An operation waits at most `timeout_seconds` for a reachable server. With `tracing`, each
+    command is a span.
     """
     return AsyncMongoClient(
         url,
         appname=app_name,
         tz_aware=True,
         uuidRepresentation="standard",
-        serverSelectionTimeoutMS=5000,
+        serverSelectionTimeoutMS=int(timeout_seconds * 1000),
         event_listeners=tracing.mongo_listeners() if tracing is not None else [],
     )
+
+
+def mongo_store(name: str = "store") -> Callable[[Request], Any]:
+    """`app_state(name)` for a store kept in MongoDB: its operations document the outage 503."""
+    return answers(STORE_UNAVAILABLE_ANSWER)(app_state(name))
+
+
+def install_mongo_outage_problems(app: FastAPI, *, retry_after_seconds: int) -> None:
+    """Answer a request that found MongoDB unreachable with 503, `Retry-After` and the store."""
+
+    async def on_unreachable(request: Request, exc: Exception) -> JSONResponse:
+        logger.warning("MongoDB unreachable (%s)", type(exc).__name__)
+        return problem_response(
+            status=503,
+            slug="store-unavailable",
+            detail="MongoDB, where this service keeps its data, cannot be reached; try again "
+            "shortly.",
+            headers={"Retry-After": str(retry_after_seconds)},
+            instance=request.url.path,
+            store="mongodb",
+        )
+
+    app.add_exception_handler(ConnectionFailure, on_unreachable)
 
 
 def mongo_readiness_check(client: AsyncMongoClient[MongoDocument]) -> Callable[[], Awaitable[Any]]:

@@ -157,6 +157,21 @@ class ServiceSettings(BaseSettings):
         return self.env == Environment.DEVELOPMENT
 
 
+class MongoServiceSettings(ServiceSettings):
+    """Settings of a service that keeps its data in MongoDB."""
+
+    mongo_url: str = Field(default="mongodb://localhost:27017", description="MongoDB URL.")
+    mongo_timeout_seconds: float = Field(
+        default=1.5,
+        gt=0,
+        description="How long an operation waits for a reachable MongoDB server; past it the "
+        "request is answered 503 (the server selection timeout).",
+    )
+    store_retry_after_seconds: int = Field(
+        default=5, ge=1, description="`Retry-After` of a 503 while the store is unreachable."
+    )
+
+
 class SqlServiceSettings(ServiceSettings):
     """Settings of a service that keeps its data in SQL (PostgreSQL, or SQLite in development)."""
 

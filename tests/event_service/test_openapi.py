@@ -8,11 +8,12 @@ import pytest
 from event_service.errors import RefusalReason
 from service_kit.errors import PROBLEM_MEDIA_TYPE
 
-# 503: the bearer token checks, while user-service's signing keys are unavailable.
+# 503: MongoDB unreachable, and the bearer token checks while user-service's signing keys are
+# unavailable.
 ERRORS = {
     ("post", "/events"): {401, 403, 413, 422, 503},
-    ("get", "/events"): {422},
-    ("get", "/events/{event_id}"): {404},
+    ("get", "/events"): {422, 503},
+    ("get", "/events/{event_id}"): {404, 503},
     ("patch", "/events/{event_id}"): {401, 403, 404, 409, 413, 422, 503},
     ("post", "/events/{event_id}/cancel"): {401, 403, 404, 503},
     ("put", "/events/{event_id}/update_tickets"): {401, 403, 404, 409, 413, 422, 503},

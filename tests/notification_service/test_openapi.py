@@ -31,10 +31,10 @@ async def test_openapi_lists_the_endpoints_with_operation_ids_and_problems(
 
 
 DOCUMENTED_PROBLEMS = {
-    ("post", "/notifications"): {"401", "403", "413", "422"},
-    ("get", "/notifications/{user_email}"): {"401", "403", "422"},
-    ("post", "/notifications/{notification_id}/read"): {"401", "403", "404", "422"},
-    ("post", "/notifications/{user_email}/read-all"): {"401", "403", "422"},
+    ("post", "/notifications"): {"401", "403", "413", "422", "503"},
+    ("get", "/notifications/{user_email}"): {"401", "403", "422", "503"},
+    ("post", "/notifications/{notification_id}/read"): {"401", "403", "404", "422", "503"},
+    ("post", "/notifications/{user_email}/read-all"): {"401", "403", "422", "503"},
 }
 
 

@@ -20,3 +20,11 @@ def assert_text_refused(
 def oversized_json(total_bytes: int = 2 * 1024 * 1024) -> bytes:
     """A JSON document of about `total_bytes`, over every service's default body limit."""
     return b'{"padding": "' + b"x" * total_bytes + b'"}'
+
+
+def assert_store_unavailable(response: httpx.Response) -> None:
+    """A 503 problem naming MongoDB, with `Retry-After`."""
+    problem = assert_problem(response, 503)
+    assert problem["type"] == "urn:event-booking:problem:store-unavailable"
+    assert problem["store"] == "mongodb"
+    assert int(response.headers["retry-after"]) >= 1

@@ -420,6 +420,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description MongoDB, where the service keeps its data, cannot be reached; see `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "events-create_event": {
@@ -491,7 +502,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description user-service, which says whether the token is still current, cannot be reached. Tokens cannot be verified: user-service's signing keys are unavailable. */
+            /** @description user-service, which says whether the token is still current, cannot be reached. Tokens cannot be verified: user-service's signing keys are unavailable. MongoDB, where the service keeps its data, cannot be reached; see `Retry-After`. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -545,6 +556,17 @@ export interface operations {
             /** @description Unexpected error; quote `request_id` when reporting it */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MongoDB, where the service keeps its data, cannot be reached; see `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -642,7 +664,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description user-service, which says whether the token is still current, cannot be reached. Tokens cannot be verified: user-service's signing keys are unavailable. */
+            /** @description user-service, which says whether the token is still current, cannot be reached. Tokens cannot be verified: user-service's signing keys are unavailable. MongoDB, where the service keeps its data, cannot be reached; see `Retry-After`. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -722,7 +744,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description user-service, which says whether the token is still current, cannot be reached. Tokens cannot be verified: user-service's signing keys are unavailable. */
+            /** @description user-service, which says whether the token is still current, cannot be reached. Tokens cannot be verified: user-service's signing keys are unavailable. MongoDB, where the service keeps its data, cannot be reached; see `Retry-After`. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -826,7 +848,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description user-service, which says whether the token is still current, cannot be reached. Tokens cannot be verified: user-service's signing keys are unavailable. */
+            /** @description user-service, which says whether the token is still current, cannot be reached. Tokens cannot be verified: user-service's signing keys are unavailable. MongoDB, where the service keeps its data, cannot be reached; see `Retry-After`. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */

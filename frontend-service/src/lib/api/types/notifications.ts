@@ -555,7 +555,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Tokens cannot be verified: user-service's signing keys are unavailable */
+            /** @description Tokens cannot be verified: user-service's signing keys are unavailable. MongoDB, where the service keeps its data, cannot be reached; see `Retry-After`. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -633,7 +633,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Tokens cannot be verified: user-service's signing keys are unavailable */
+            /** @description Tokens cannot be verified: user-service's signing keys are unavailable. MongoDB, where the service keeps its data, cannot be reached; see `Retry-After`. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -714,7 +714,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Tokens cannot be verified: user-service's signing keys are unavailable */
+            /** @description Tokens cannot be verified: user-service's signing keys are unavailable. MongoDB, where the service keeps its data, cannot be reached; see `Retry-After`. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -786,7 +786,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Tokens cannot be verified: user-service's signing keys are unavailable */
+            /** @description Tokens cannot be verified: user-service's signing keys are unavailable. MongoDB, where the service keeps its data, cannot be reached; see `Retry-After`. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */

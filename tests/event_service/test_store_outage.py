@@ -1,0 +1,60 @@
+"""With its MongoDB server gone, event-service answers 503 at once, naming the store."""
+
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from event_service.main import create_app
+from tests.fixtures.events import EventSettingsFactory
+from tests.utils.asgi import running_client
+from tests.utils.events import event_body
+from tests.utils.hostile import assert_store_unavailable
+from tests.utils.routing import RoutingTransport
+from tests.utils.stoppable_mongo import StoppableMongo, stoppable_mongo
+from tests.utils.users import TestUser
+
+# The driver's default would be 30 s, the seed's setting 5 s: a second or two is the promise.
+PROMPT_SECONDS = 4
+
+
+@pytest.fixture
+def mongo() -> Any:
+    with stoppable_mongo() as mongo:
+        yield mongo
+
+
+@pytest.fixture
+async def client(
+    mongo: StoppableMongo,
+    make_event_settings: EventSettingsFactory,
+    platform_transport: RoutingTransport,
+) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(make_event_settings(mongo_url=mongo.url), http_transport=platform_transport)
+    async with running_client(app) as client:
+        yield client
+
+
+async def test_list_events_with_mongo_down_is_prompt_503_naming_the_store(
+    client: httpx.AsyncClient, mongo: StoppableMongo
+) -> None:
+    assert (await client.get("/events")).status_code == 200
+    mongo.stop()
+
+    started = time.monotonic()
+    response = await client.get("/events")
+
+    assert time.monotonic() - started < PROMPT_SECONDS
+    assert_store_unavailable(response)
+
+
+async def test_create_event_with_mongo_down_is_503(
+    client: httpx.AsyncClient, mongo: StoppableMongo, organizer: TestUser
+) -> None:
+    mongo.stop()
+
+    response = await client.post("/events", json=event_body(), headers=organizer.headers)
+
+    assert_store_unavailable(response)
