@@ -43,7 +43,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     SERVICE_PACKAGE=${PACKAGE} \
-    PORT=${PORT}
+    PORT=${PORT} \
+    FORWARDED_ALLOW_IPS=127.0.0.1
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid 10001 --home-dir /app --create-home app
 COPY --from=build /opt/venv /opt/venv
@@ -52,6 +53,9 @@ USER 10001:10001
 EXPOSE ${PORT}
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=5 \
     CMD ["python3", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ['PORT']}/healthz\", timeout=2)"]
-# The app factory, without uvicorn's Server banner; `exec` makes uvicorn PID 1, so it gets the
-# runtime's SIGTERM and shuts down cleanly.
-CMD ["sh", "-c", "exec uvicorn \"${SERVICE_PACKAGE}.main:create_app\" --factory --host 0.0.0.0 --port \"${PORT}\" --no-server-header --proxy-headers --forwarded-allow-ips='*'"]
+# The app factory, without uvicorn's Server banner, on the h11 parser whose buffer limit refuses a
+# request head over 64 KiB (tools/devstack's SERVER_OPTIONS, the same). X-Forwarded-For is taken
+# only from FORWARDED_ALLOW_IPS (uvicorn reads it; set it to the proxy's address), so a client on
+# a published port cannot forge its address. `exec` makes uvicorn PID 1, so it gets the runtime's
+# SIGTERM and shuts down cleanly.
+CMD ["sh", "-c", "exec uvicorn \"${SERVICE_PACKAGE}.main:create_app\" --factory --host 0.0.0.0 --port \"${PORT}\" --no-server-header --http h11 --h11-max-incomplete-event-size 65536 --proxy-headers"]

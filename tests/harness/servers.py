@@ -5,7 +5,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,10 +60,12 @@ def serve_uvicorn(
     port: int | None = None,
     cwd: str | Path = REPO_ROOT,
     workers: int = 1,
+    options: Sequence[str] = (),
 ) -> Iterator[UvicornProcess]:
     """As ``run_uvicorn``, but yields the process too (for tests that kill it).
 
-    With ``workers`` > 1 the process is uvicorn's supervisor of that many worker processes.
+    With ``workers`` > 1 the process is uvicorn's supervisor of that many worker processes;
+    ``options`` are further uvicorn options (e.g. those the project serves with).
     """
     tmp = Path(tempfile.mkdtemp(prefix="harness-uvicorn-"))
     log = tmp / "uvicorn.log"
@@ -83,6 +85,7 @@ def serve_uvicorn(
             ]
             if workers > 1:
                 cmd += ["--workers", str(workers)]
+            cmd += options
             log.write_bytes(b"")  # the log of a lost port race is of no interest
             proc = start_logged_process(cmd, log_path=log, env=env, cwd=cwd)
             try:

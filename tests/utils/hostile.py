@@ -1,5 +1,9 @@
 """Assertions and payloads for hostile input: text a store cannot hold, oversized bodies."""
 
+import select
+import socket
+import time
+
 import httpx
 
 from tests.utils.users import assert_problem
@@ -28,3 +32,35 @@ def assert_store_unavailable(response: httpx.Response) -> None:
     assert problem["type"] == "urn:event-booking:problem:store-unavailable"
     assert problem["store"] == "mongodb"
     assert int(response.headers["retry-after"]) >= 1
+
+
+def send_huge_header(
+    host: str, port: int, *, size: int = 1024 * 1024, timeout: float = 10
+) -> bytes:
+    """Send a request whose head holds a `size`-byte header, in chunks as a network would
+    deliver it; return what the server answered before closing (b"" if it closed silently).
+
+    The server is expected to refuse the head part-way: sending stops at its first answer.
+    """
+    chunk = 16 * 1024
+    head = b"GET /healthz HTTP/1.1\r\nHost: test\r\nX-Huge: " + b"a" * size + b"\r\n\r\n"
+    deadline = time.monotonic() + timeout
+    with socket.create_connection((host, port), timeout=timeout) as connection:
+        for start in range(0, len(head), chunk):
+            readable, _, _ = select.select([connection], [], [], 0.005)
+            if readable:
+                break
+            try:
+                connection.sendall(head[start : start + chunk])
+            except OSError:  # refused and closed already: read what it said
+                break
+        answer = b""
+        while time.monotonic() < deadline:
+            try:
+                data = connection.recv(65536)
+            except ConnectionResetError:
+                break
+            if not data:
+                break
+            answer += data
+        return answer

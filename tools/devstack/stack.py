@@ -24,6 +24,17 @@ class Service:
     source: str  # its folder, watched for --reload
 
 
+# How the project serves its services (deploy/docker/service.Dockerfile's CMD says the same): no
+# server banner, and uvicorn's h11 parser, whose buffer limit refuses a very large request head
+# with 400 (httptools, uvicorn's default when installed, accepts headers of any size).
+SERVER_OPTIONS = (
+    "--no-server-header",
+    "--http",
+    "h11",
+    "--h11-max-incomplete-event-size",
+    "65536",
+)
+
 SERVICES = (
     Service("user-service", 8000, "user-service.app:app", "user-service"),
     Service("event-service", 8001, "event-service.app:app", "event-service"),
@@ -117,6 +128,7 @@ def build_stack(environ: Mapping[str, str] = os.environ) -> Stack:
             Process(
                 service.name,
                 f"{python} -m uvicorn {service.app} --host 0.0.0.0 --port {service.port}"
+                f" {' '.join(SERVER_OPTIONS)}"
                 f" --reload --reload-dir {service.source} --reload-dir shared",
                 service.port,
                 env={**common, **own.get(service.name, {})},
