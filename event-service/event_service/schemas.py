@@ -17,6 +17,7 @@ from pydantic import (
 
 from service_kit.clock import to_milliseconds
 from service_kit.fields import MAX_OFFSET, MAX_PAGE_SIZE, BoundedDatetime, CurrencyCode, two_places
+from service_kit.text import SingleLine
 
 MAX_TOTAL_TICKETS = 1_000_000
 MAX_TICKET_DELTA = 1_000
@@ -46,10 +47,16 @@ def _known_timezone(value: str) -> str:
     return value
 
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SingleLine
+]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
-Venue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-City = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Venue = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SingleLine
+]
+City = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), SingleLine
+]
 UtcDatetime = Annotated[BoundedDatetime, AfterValidator(to_milliseconds)]
 TotalTickets = Annotated[int, Strict(), Field(ge=1, le=MAX_TOTAL_TICKETS)]
 Price = Annotated[

@@ -4,7 +4,8 @@ PostgreSQL refuses a NUL byte in text, BSON a lone surrogate; either, let throug
 store as a 500 (or worse, in a later step of a saga). So every text input of every operation (path
 and query parameters, form fields, JSON strings and the keys of JSON objects, at any depth) is
 checked once, here, before the route runs: control characters other than tab and newline, and
-lone surrogates, are a 422 naming the field. Routes and schemas need do nothing for it.
+lone surrogates, are a 422 naming the field. Routes and schemas need do nothing for it; a field
+that is a name or a title rather than prose adds `SingleLine` to refuse tab and newline too.
 """
 
 import re
@@ -13,6 +14,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError, WebSocketRequestValidationError
+from pydantic import AfterValidator
 from starlette.requests import HTTPConnection
 
 Location = tuple[str | int, ...]
@@ -37,6 +39,16 @@ def text_error(value: str) -> tuple[str, str] | None:
     if _SURROGATE.search(value) is not None:
         return "lone_surrogate", "Text must be valid Unicode (found a lone surrogate)."
     return None
+
+
+def _single_line(value: str) -> str:
+    if "\n" in value or "\t" in value:
+        raise ValueError("must be one line, without tabs or line breaks")
+    return value
+
+
+SingleLine = AfterValidator(_single_line)
+"""For a name or a title, in `Annotated[str, ..., SingleLine]`: only prose keeps tab and newline."""
 
 
 def _strings(value: Any, location: Location) -> Iterator[tuple[Location, str]]:

@@ -56,3 +56,14 @@ async def test_create_event_body_over_limit_is_413(
     )
 
     assert_problem(response, 413)
+
+
+async def test_create_event_title_with_line_break_is_422(
+    events_client: httpx.AsyncClient, organizer: TestUser
+) -> None:
+    response = await events_client.post(
+        "/events", json=event_body(title="Spring\nConcert"), headers=organizer.headers
+    )
+
+    assert_problem(response, 422)
+    assert response.json()["errors"][0]["field"] == "body.title"

@@ -45,3 +45,13 @@ async def test_register_body_over_limit_is_413(client: httpx.AsyncClient) -> Non
     )
 
     assert_problem(response, 413)
+
+
+async def test_register_name_with_tab_is_422(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/register",
+        json={"email": random_email(), "password": "a good password", "full_name": "Ada\tL"},
+    )
+
+    assert_problem(response, 422)
+    assert response.json()["errors"][0]["field"] == "body.full_name"

@@ -5,9 +5,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from service_kit.fields import Email
+from service_kit.text import SingleLine
 
 Password = Annotated[str, Field(min_length=8, max_length=128)]
-FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+FullName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), SingleLine
+]
 AssignableRole = Literal["user", "organizer", "admin"]
 
 
