@@ -15,7 +15,7 @@ import os
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import FrameType
@@ -54,14 +54,25 @@ def _postgres_database(admin_url: str, prefix: str) -> Iterator[str]:
 
 
 @contextmanager
-def run_stack(origins: list[str]) -> Iterator[dict[str, object]]:
-    """Start everything; yield what the browser tests need to know."""
+def run_stack(
+    origins: list[str],
+    *,
+    postgres_admin_url: str | None = None,
+    mongo_url: str | None = None,
+    access_token_seconds: float = ACCESS_TOKEN_SECONDS,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[dict[str, object]]:
+    """Start everything; yield what the browser tests need to know.
+
+    A test session passes the stores it already runs; without them, the stack starts its own.
+    `env` adds settings for every service.
+    """
     with ExitStack() as stack:
         data = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="e2e-stack-")))
-        postgres = stack.enter_context(provide_postgres())
-        mongo_url = stack.enter_context(provide_mongo())
+        postgres = postgres_admin_url or stack.enter_context(provide_postgres())
+        mongo_url = mongo_url or stack.enter_context(provide_mongo())
         sink = stack.enter_context(run_smtp_sink(directory=data / "mail"))
-        common = {**COMMON, "CORS_ORIGINS": ",".join(origins)}
+        common = {**COMMON, "CORS_ORIGINS": ",".join(origins), **(env or {})}
         users = stack.enter_context(
             run_uvicorn(
                 "user-service.app:app",
@@ -71,7 +82,7 @@ def run_stack(origins: list[str]) -> Iterator[dict[str, object]]:
                     "JWT_DEV_KEY_FILE": str(data / "jwt-key.pem"),
                     "ADMIN_EMAIL": ADMIN["email"],
                     "ADMIN_PASSWORD": ADMIN["password"],
-                    "ACCESS_TOKEN_MINUTES": str(ACCESS_TOKEN_SECONDS / 60),
+                    "ACCESS_TOKEN_MINUTES": str(access_token_seconds / 60),
                 },
             )
         )
@@ -124,7 +135,7 @@ def run_stack(origins: list[str]) -> Iterator[dict[str, object]]:
             "notifications": notifications,
             "admin": ADMIN,
             "mail_dir": str(sink.directory),
-            "access_token_seconds": ACCESS_TOKEN_SECONDS,
+            "access_token_seconds": access_token_seconds,
         }
 
 
