@@ -7,10 +7,24 @@ See tests/bench/README.md for what each scenario does and how to read its figure
 
 import argparse
 import asyncio
+import signal
 import sys
+from collections.abc import Coroutine
+from typing import Any
 
 from tests.bench import scenarios
 from tests.bench.scenarios import Options
+
+
+async def _with_task_dump(work: Coroutine[Any, Any, int]) -> int:
+    """Run `work`; `kill -USR1 <pid>` prints where every task waits (for a run that hangs)."""
+
+    def dump() -> None:
+        for task in asyncio.all_tasks():
+            task.print_stack(limit=6, file=sys.stderr)
+
+    asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, dump)
+    return await work
 
 
 def main() -> None:
@@ -21,12 +35,21 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a cheap smoke run")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers per service")
     parser.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        metavar="SERVICE",
+        help="record py-spy profiles of this service during each load (repeatable)",
+    )
+    parser.add_argument(
         "--no-ceiling", action="store_true", help="skip measuring the skeleton's ceiling"
     )
     args = parser.parse_args()
     names = list(scenarios.SCENARIOS) if "all" in args.scenarios else args.scenarios
-    options = Options(quick=args.quick, workers=args.workers, ceiling=not args.no_ceiling)
-    violations = asyncio.run(scenarios.run(names, options))
+    options = Options(
+        quick=args.quick, workers=args.workers, ceiling=not args.no_ceiling, profile=args.profile
+    )
+    violations = asyncio.run(_with_task_dump(scenarios.run(names, options)))
     if violations:
         print(f"\n{violations} correctness violations", file=sys.stderr)
         sys.exit(1)

@@ -63,3 +63,17 @@ def share(before: dict[str, float], after: dict[str, float], elapsed: float) -> 
         for label in sorted(after)
         if elapsed > 0
     }
+
+
+def processes_labelled(label: str) -> list[int]:
+    """This process's descendants that run `label` themselves (a supervisor, not its workers)."""
+    me, found = os.getpid(), []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or _label(int(entry.name)) != label:
+            continue
+        current = int(entry.name)
+        while (stat := _stat(str(current))) is not None and current not in (me, 1):
+            current = stat[0]
+        if current == me:
+            found.append(int(entry.name))
+    return found

@@ -7,6 +7,7 @@ tickets lasted (until the last confirmation); `requests_per_s` every answer over
 
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from tests.bench import cpu
 from tests.bench.checks import Expected
 from tests.bench.load import LoadResult, client, create_event, fire, register_buyers
 from tests.bench.platform import Platform, admin_token
+from tests.bench.profile import profiling
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,9 @@ class RushOutcome:
     result: LoadResult
 
 
-async def run_rush(platform: Platform, size: RushSize, *, seed: int = 11) -> RushOutcome:
+async def run_rush(
+    platform: Platform, size: RushSize, *, seed: int = 11, profile: Sequence[str] = ()
+) -> RushOutcome:
     async with client(platform.users, 8) as users:
         admin = await admin_token(users)
         buyers = await register_buyers(users, size.buyers)
@@ -52,11 +56,12 @@ async def run_rush(platform: Platform, size: RushSize, *, seed: int = 11) -> Rus
                 headers=buyers[index % size.buyers].auth,
             )
 
-        before, started = cpu.snapshot(), time.time()
-        result = await fire(
-            size.attempts, size.buyers, book, keep_body=lambda r: r.status_code == 201
-        )
-        cores = cpu.share(before, cpu.snapshot(), result.elapsed)
+        with profiling(list(profile), "rush"):
+            before, started = cpu.snapshot(), time.time()
+            result = await fire(
+                size.attempts, size.buyers, book, keep_body=lambda r: r.status_code == 201
+            )
+            cores = cpu.share(before, cpu.snapshot(), result.elapsed)
     expected = Expected()
     confirmed = [call for call in result.calls if call.status == 201]
     for call in confirmed:

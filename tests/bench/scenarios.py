@@ -21,6 +21,7 @@ class Options:
     quick: bool = False
     workers: int = 1
     ceiling: bool = True
+    profile: list[str] = field(default_factory=list)
     ceilings: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @property
@@ -43,7 +44,7 @@ async def rush(options: Options) -> dict[str, Any]:
     size = rushing.QUICK if options.quick else rushing.FULL
     ceiling = await options.ceiling_at(size.buyers, min(size.attempts, 2000))
     with run_platform(workers=options.workers) as platform:
-        outcome = await rushing.run_rush(platform, size)
+        outcome = await rushing.run_rush(platform, size, profile=options.profile)
         correctness = check(platform, outcome.expected, wait_seconds=options.delivery_wait_seconds)
     figures = {
         "workers": options.workers,

@@ -1,8 +1,9 @@
 """The outbox relay: delivers booking notifications to notification-service, at least once.
 
-Messages are claimed one by one with a lease (a conditional update only one relay wins), so
-several replicas can relay together; a relay that dies mid-delivery loses its lease and another
-delivers the message again, which notification-service's dedupe key makes harmless.
+Messages are claimed a batch at a time with a lease (one conditional update; a message goes
+to only one relay), so several replicas can relay together; a relay that dies mid-delivery
+loses its lease and another delivers the message again, which notification-service's dedupe
+key makes harmless.
 """
 
 import asyncio
@@ -65,76 +66,101 @@ class OutboxRelay:
         )
 
     async def _claim(self) -> list[OutboxMessage]:
+        """Lease up to `batch_size` due messages in one statement; only one relay wins each.
+
+        PostgreSQL skips rows another relay is claiming (SKIP LOCKED); the condition is checked
+        again by the update itself, so a message leased meanwhile is never taken twice.
+        """
         now = utcnow()
-        lease = now + timedelta(seconds=self.lease_seconds)
         claimable = (
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.next_attempt_at <= now,
             or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now),
         )
-        claimed: list[OutboxMessage] = []
+        due = (
+            select(OutboxMessage.id)
+            .where(*claimable)
+            .order_by(OutboxMessage.next_attempt_at)
+            .limit(self.batch_size)
+            .with_for_update(skip_locked=True)
+        )
         async with self.sessions() as session:
-            candidates = (
-                (
-                    await session.execute(
-                        select(OutboxMessage)
-                        .where(*claimable)
-                        .order_by(OutboxMessage.next_attempt_at)
-                        .limit(self.batch_size)
-                    )
-                )
-                .scalars()
-                .all()
+            claimed = await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(due.scalar_subquery()), *claimable)
+                .values(locked_until=now + timedelta(seconds=self.lease_seconds))
+                .returning(OutboxMessage)
+                .execution_options(synchronize_session=False)
             )
-            for message in candidates:
-                won = await session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == message.id, *claimable)
-                    .values(locked_until=lease)
-                )
-                await session.commit()
-                if won.rowcount == 1:  # type: ignore[attr-defined]
-                    claimed.append(message)
-        return claimed
+            messages = list(claimed.scalars().all())
+            await session.commit()
+        return messages
 
-    async def _deliver(self, message: OutboxMessage) -> None:
-        values: dict[str, object]
+    async def _deliver(self, message: OutboxMessage) -> dict[str, object] | None:
+        """Send one message; None when delivered, else what to record of the failure."""
         try:
             await self.notifications.send(message.payload)
         except DeliveryError as exc:
             attempts = message.attempts + 1
             dead = exc.permanent or attempts >= self.max_attempts
-            values = {
+            log = logger.error if dead else logger.info
+            log("notification %s not delivered (attempt %d): %s", message.id, attempts, exc)
+            return {
                 "attempts": attempts,
                 "last_error": str(exc)[:500],
                 "locked_until": None,
                 "status": OutboxStatus.DEAD if dead else OutboxStatus.PENDING,
                 "next_attempt_at": utcnow() + self.backoff(attempts),
             }
-            log = logger.error if dead else logger.info
-            log("notification %s not delivered (attempt %d): %s", message.id, attempts, exc)
-        else:
-            values = {
-                "status": OutboxStatus.DELIVERED,
-                "delivered_at": utcnow(),
-                "locked_until": None,
-                "attempts": message.attempts + 1,
-                "last_error": None,
-            }
+        return None
+
+    async def _record(
+        self, delivered: list[OutboxMessage], failed: list[tuple[OutboxMessage, dict[str, object]]]
+    ) -> None:
+        """Record the outcomes, the deliveries in one statement. Only while still pending: a
+        relay whose lease ran out must not overwrite what the relay that took over recorded."""
         async with self.sessions() as session:
-            await session.execute(
-                # Only while still pending: a relay whose lease ran out must not overwrite
-                # the outcome recorded by the relay that took the message over.
-                update(OutboxMessage)
-                .where(OutboxMessage.id == message.id, OutboxMessage.status == OutboxStatus.PENDING)
-                .values(values)
-            )
+            if delivered:
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(
+                        OutboxMessage.id.in_([message.id for message in delivered]),
+                        OutboxMessage.status == OutboxStatus.PENDING,
+                    )
+                    .values(
+                        status=OutboxStatus.DELIVERED,
+                        delivered_at=utcnow(),
+                        locked_until=None,
+                        attempts=OutboxMessage.attempts + 1,
+                        last_error=None,
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+            for message, values in failed:
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(
+                        OutboxMessage.id == message.id,
+                        OutboxMessage.status == OutboxStatus.PENDING,
+                    )
+                    .values(values)
+                )
             await session.commit()
 
     async def deliver_due(self) -> int:
         """Deliver what is due now; returns how many messages were claimed."""
         claimed = await self._claim()
-        await asyncio.gather(*(self._deliver(message) for message in claimed))
+        outcomes = await asyncio.gather(*(self._deliver(message) for message in claimed))
+        delivered = [
+            message for message, failure in zip(claimed, outcomes, strict=True) if not failure
+        ]
+        failed = [
+            (message, failure)
+            for message, failure in zip(claimed, outcomes, strict=True)
+            if failure is not None
+        ]
+        if claimed:
+            await self._record(delivered, failed)
         return len(claimed)
 
     async def run(self) -> None:
