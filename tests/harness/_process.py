@@ -1,8 +1,10 @@
 """Internal helpers for the server subprocesses the harness starts."""
 
 import os
+import signal
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -56,3 +58,76 @@ def one_line(text: object, limit: int = 200) -> str:
     """Squash an error message onto one short line."""
     flat = " ".join(str(text).split())
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+class ManagedProcess:
+    """A server process a test can stop (SIGTERM), kill (SIGKILL) and start again, on the same
+    command (so the same port and data), appending to the same log.
+
+    ``wait_ready(process)`` blocks until the new process serves, or raises (``HarnessError``);
+    a process that does not become ready is stopped before the error propagates.
+    """
+
+    def __init__(
+        self,
+        cmd: Sequence[str],
+        *,
+        log_path: Path,
+        wait_ready: Callable[["subprocess.Popen[bytes]"], None],
+        env: Mapping[str, str] | None = None,
+        cwd: str | Path | None = None,
+        grace: float = 10.0,
+    ) -> None:
+        self.cmd = list(cmd)
+        self.log = log_path
+        self.env = dict(env or {})
+        self.cwd = cwd
+        self.grace = grace
+        self._wait_ready = wait_ready
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def process(self) -> "subprocess.Popen[bytes]":
+        if self._process is None:
+            raise RuntimeError("the process was never started")
+        return self._process
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def start(self) -> None:
+        """Start the process and wait until it serves; a no-op while it runs."""
+        if self.running:
+            return
+        self._process = start_logged_process(
+            self.cmd, log_path=self.log, env=self.env, cwd=self.cwd
+        )
+        try:
+            self._wait_ready(self._process)
+        except BaseException:
+            stop_process(self._process, grace=self.grace)
+            raise
+
+    def stop(self) -> None:
+        """SIGTERM: let it shut down cleanly (SIGKILL after the grace period)."""
+        if self._process is not None:
+            stop_process(self._process, grace=self.grace)
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up at all, as a crash or the OOM killer would."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.send_signal(signal.SIGKILL)
+            self._process.wait(timeout=10)
+
+    @contextmanager
+    def down(self, *, kill: bool = False) -> Iterator[None]:
+        """Stopped (or killed) for the block, started again after it, even if the block fails."""
+        if kill:
+            self.kill()
+        else:
+            self.stop()
+        try:
+            yield
+        finally:
+            self.start()

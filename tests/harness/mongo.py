@@ -23,7 +23,7 @@ from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
 from . import HarnessError
-from ._process import log_tail, one_line, start_logged_process, stop_process
+from ._process import ManagedProcess, log_tail, one_line
 from .docker import docker_engine_available
 from .ports import free_port, port_is_open
 
@@ -97,6 +97,31 @@ def _start_container(stack: ExitStack) -> str | None:
     return url
 
 
+class SecantusProcess(ManagedProcess):
+    """A SecantusDB server on a fixed port and data directory: ``kill`` and ``start`` bring it
+    back on the same ``url`` with the same data (with ``durable``, which keeps a journal)."""
+
+    def __init__(
+        self, *, port: int, data: Path, log: Path, config: Path, standalone: bool, durable: bool
+    ) -> None:
+        self.port = port
+        self.url = f"mongodb://127.0.0.1:{port}"
+        cmd = [sys.executable, "-m", "secantus", "--config", str(config), "--host", "127.0.0.1"]
+        cmd += ["--port", str(port), "--storage-path", str(data), "--log-level", "WARNING"]
+        if standalone:
+            cmd.append("--standalone")
+        # Fast storage: no journal and no checkpoint at close, so a kill loses the data.
+        env = {} if durable else {"SECANTUS_TEST_FAST_STORAGE": "1"}
+        super().__init__(
+            cmd,
+            log_path=log,
+            env=env,
+            cwd=config.parent,
+            grace=SECANTUS_STOP_GRACE,
+            wait_ready=lambda proc: _wait_for_secantus(proc, self.url, port, log),
+        )
+
+
 @contextmanager
 def run_secantus(*, standalone: bool = True) -> Iterator[str]:
     """Run a throwaway SecantusDB server on a free port; yield ``mongodb://127.0.0.1:<port>``.
@@ -105,43 +130,41 @@ def run_secantus(*, standalone: bool = True) -> Iterator[str]:
     both are removed on exit. ``standalone=False`` makes it advertise a single-node replica set,
     which change streams (``watch()``) need.
     """
+    with serve_secantus(standalone=standalone) as server:
+        yield server.url
+
+
+@contextmanager
+def serve_secantus(*, standalone: bool = True, durable: bool = False) -> Iterator[SecantusProcess]:
+    """As ``run_secantus``, but yields the server, for tests that kill and restart it.
+
+    ``durable`` keeps a journal, so that the server killed (SIGKILL) and started again comes
+    back with every write it acknowledged.
+    """
     tmp = Path(tempfile.mkdtemp(prefix="harness-mongo-"))
     try:
         config = tmp / "secantusd.toml"
         config.write_text("# empty: disables secantusd.toml auto-discovery\n")
         log = tmp / "secantus.log"
         for attempt in range(PORT_ATTEMPTS):
-            port = free_port()
-            cmd = [
-                sys.executable,
-                "-m",
-                "secantus",
-                "--config",
-                str(config),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--storage-path",
-                str(tmp / f"data{attempt}"),
-                "--log-level",
-                "WARNING",
-            ]
-            if standalone:
-                cmd.append("--standalone")
-            env = {"SECANTUS_TEST_FAST_STORAGE": "1"}  # no journal, no close checkpoint: faster
             log.write_bytes(b"")  # the log of a lost port race is of no interest
-            proc = start_logged_process(cmd, log_path=log, env=env, cwd=tmp)
+            server = SecantusProcess(
+                port=free_port(),
+                data=tmp / f"data{attempt}",
+                log=log,
+                config=config,
+                standalone=standalone,
+                durable=durable,
+            )
             try:
-                url = f"mongodb://127.0.0.1:{port}"
                 try:
-                    _wait_for_secantus(proc, url, port, log)
+                    server.start()
                 except _PortTakenError:
                     continue
-                yield url
+                yield server
                 return
             finally:
-                stop_process(proc, grace=SECANTUS_STOP_GRACE)
+                server.stop()
         raise HarnessError(f"SecantusDB: {PORT_ATTEMPTS} free ports were taken before it bound")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

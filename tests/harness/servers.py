@@ -7,13 +7,12 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
 from . import HarnessError
-from ._process import log_tail, one_line, start_logged_process, stop_process
+from ._process import ManagedProcess, log_tail, one_line
 from .ports import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -26,11 +25,36 @@ class _PortTakenError(Exception):
     """uvicorn lost the race for the port ``free_port()`` picked."""
 
 
-@dataclass(frozen=True)
-class UvicornProcess:
-    url: str
-    process: "subprocess.Popen[bytes]"
-    log: Path
+class UvicornProcess(ManagedProcess):
+    """A service under uvicorn on a fixed port: ``url`` stays valid across ``stop``/``kill``
+    and ``start`` (ready again when ``GET /healthz`` answers 200)."""
+
+    def __init__(
+        self,
+        app_path: str,
+        *,
+        port: int,
+        env: Mapping[str, str],
+        cwd: str | Path,
+        log: Path,
+        workers: int = 1,
+        options: Sequence[str] = (),
+    ) -> None:
+        self.app_path = app_path
+        self.url = f"http://127.0.0.1:{port}"
+        cmd = [sys.executable, "-m", "uvicorn", app_path, "--host", "127.0.0.1", "--port"]
+        cmd.append(str(port))
+        if workers > 1:
+            cmd += ["--workers", str(workers)]
+        cmd += options
+        super().__init__(
+            cmd,
+            log_path=log,
+            env=env,
+            cwd=cwd,
+            grace=STOP_GRACE,
+            wait_ready=lambda proc: _wait_healthy(proc, self.url, app_path, log),
+        )
 
 
 @contextmanager
@@ -62,7 +86,7 @@ def serve_uvicorn(
     workers: int = 1,
     options: Sequence[str] = (),
 ) -> Iterator[UvicornProcess]:
-    """As ``run_uvicorn``, but yields the process too (for tests that kill it).
+    """As ``run_uvicorn``, but yields the process, for tests that stop, kill or restart it.
 
     With ``workers`` > 1 the process is uvicorn's supervisor of that many worker processes;
     ``options`` are further uvicorn options (e.g. those the project serves with).
@@ -73,35 +97,23 @@ def serve_uvicorn(
         attempts = 1 if port is not None else PORT_ATTEMPTS
         for _attempt in range(attempts):
             chosen = port if port is not None else free_port()
-            cmd = [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                app_path,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(chosen),
-            ]
-            if workers > 1:
-                cmd += ["--workers", str(workers)]
-            cmd += options
             log.write_bytes(b"")  # the log of a lost port race is of no interest
-            proc = start_logged_process(cmd, log_path=log, env=env, cwd=cwd)
+            server = UvicornProcess(
+                app_path, port=chosen, env=env, cwd=cwd, log=log, workers=workers, options=options
+            )
             try:
-                base_url = f"http://127.0.0.1:{chosen}"
                 try:
-                    _wait_healthy(proc, base_url, app_path, log)
+                    server.start()
                 except _PortTakenError:
                     if port is not None:
                         raise HarnessError(
                             f"{app_path}: port {port} is already in use; log tail:\n{log_tail(log)}"
                         ) from None
                     continue
-                yield UvicornProcess(url=base_url, process=proc, log=log)
+                yield server
                 return
             finally:
-                stop_process(proc, grace=STOP_GRACE)
+                server.stop()
         raise HarnessError(f"{app_path}: {attempts} free ports were taken before uvicorn bound")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Collection, Iterator
 from contextlib import ExitStack, contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Literal
@@ -44,6 +44,22 @@ class SmtpSink:
     host: str
     port: int
     directory: Path
+    handler: "_KeepMessages" = field(repr=False, compare=False)
+
+    @contextmanager
+    def refusing(self) -> Iterator[None]:
+        """Refuse every message for the block with a temporary failure (451, as a greylisting
+        or overloaded server does), then accept mail again, even if the block fails."""
+        self.handler.refusing = True
+        try:
+            yield
+        finally:
+            self.handler.refusing = False
+
+    @property
+    def refused(self) -> int:
+        """How many recipients were refused while ``refusing``."""
+        return self.handler.refused
 
     def messages(self) -> list[EmailMessage]:
         """Every message accepted so far, oldest first."""
@@ -63,10 +79,15 @@ class _KeepMessages:
         self.refuse = {address.lower() for address in refuse}
         self.sequence = itertools.count(1)
         self.lock = threading.Lock()
+        self.refusing = False
+        self.refused = 0
 
     async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
     ) -> str:
+        if self.refusing:
+            self.refused += 1
+            return "451 4.3.0 Mail refused for now, try again later"
         if address.lower() in self.refuse:
             return "550 5.1.1 Mailbox unavailable"
         envelope.rcpt_tos.append(address)
@@ -149,7 +170,7 @@ def run_smtp_sink(
                     raise HarnessError(f"SMTP sink: cannot listen on {host}:{port}: {exc}") from exc
                 continue
             stack.callback(controller.stop)
-            yield SmtpSink(host=host, port=chosen, directory=directory)
+            yield SmtpSink(host=host, port=chosen, directory=directory, handler=handler)
             return
         raise HarnessError(f"SMTP sink: {attempts} free ports were taken before it bound")
 
