@@ -1,0 +1,148 @@
+"""The accounting check after a rush, read from the stores themselves.
+
+Once the background work has settled (recovery, outbox relay, email worker): for every event,
+`total - available` equals the tickets of its confirmed bookings and the ticket ledger agrees;
+no booking is left `pending`; no tickets are held for a booking that is not confirmed; every
+booking confirmation and cancellation is one notification and one email, exactly.
+"""
+
+import asyncio
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from pymongo import AsyncMongoClient
+
+from tests.utils.live_platform import LivePlatform
+from tests.utils.rush import RushOutcome
+
+Document = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    bookings: list[tuple[str, str, str, int, bool]]  # id, event_id, status, tickets, release owed
+    outbox: Counter[str]  # status -> messages
+    events: list[Document]
+    ledger: list[Document]
+    notifications: list[Document]
+    emails: Counter[str]  # X-Notification-Id -> messages
+
+    def unsettled(self) -> list[str]:
+        """What background work still has to do; empty once everything settled."""
+        left = []
+        pending = [b for b in self.bookings if b[2] == "pending"]
+        owed = [b for b in self.bookings if b[4]]
+        if pending:
+            left.append(f"{len(pending)} bookings pending")
+        if owed:
+            left.append(f"{len(owed)} bookings still owe a release")
+        if self.outbox["pending"]:
+            left.append(f"{self.outbox['pending']} outbox messages pending")
+        if any(event["pending_ops"] for event in self.events):
+            left.append("ticket changes in progress at event-service")
+        queued = [n for n in self.notifications if n["email_status"] == "queued"]
+        if queued:
+            left.append(f"{len(queued)} emails queued")
+        if len(self.emails) < len(self.notifications):
+            left.append(f"{len(self.notifications) - len(self.emails)} emails not received")
+        return left
+
+
+async def take_snapshot(platform: LivePlatform) -> Snapshot:
+    async with await psycopg.AsyncConnection.connect(platform.booking_database_url) as sql:
+        bookings = await (
+            await sql.execute(
+                "SELECT id::text, event_id, status, tickets, release_pending FROM bookings"
+            )
+        ).fetchall()
+        outbox = await (
+            await sql.execute("SELECT status, count(*) FROM outbox_messages GROUP BY status")
+        ).fetchall()
+    client: AsyncMongoClient[Document] = AsyncMongoClient(
+        platform.mongo.url, serverSelectionTimeoutMS=5000
+    )
+    try:
+        events_db = client[platform.events_database]
+        events = await events_db["events"].find().to_list()
+        ledger = await events_db["ticket_ledger"].find().to_list()
+        notifications = (
+            await client[platform.notifications_database]["notifications"].find().to_list()
+        )
+    finally:
+        await client.close()
+    emails = Counter(str(message["X-Notification-Id"]) for message in platform.sink.messages())
+    return Snapshot(
+        bookings=[tuple(row) for row in bookings],  # type: ignore[misc]
+        outbox=Counter({status: count for status, count in outbox}),
+        events=events,
+        ledger=ledger,
+        notifications=notifications,
+        emails=emails,
+    )
+
+
+async def settled_snapshot(platform: LivePlatform, *, within: float = 90.0) -> Snapshot:
+    """The stores once the background work has nothing left to do (fail after `within`)."""
+    deadline = time.monotonic() + within
+    while True:
+        snapshot = await take_snapshot(platform)
+        left = snapshot.unsettled()
+        if not left:
+            # Anything sent twice would arrive within the email worker's next polls.
+            await asyncio.sleep(1.5)
+            return await take_snapshot(platform)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not settled within {within}s: {'; '.join(left)}")
+        await asyncio.sleep(0.5)
+
+
+def assert_accounting(snapshot: Snapshot, *outcomes: RushOutcome) -> None:
+    """The check every outage test ends with (see the module's docstring)."""
+    assert snapshot.unsettled() == []
+    by_id = {booking[0]: booking for booking in snapshot.bookings}
+    confirmed: Counter[str] = Counter()
+    for _, event_id, status, tickets, _ in snapshot.bookings:
+        if status == "confirmed":
+            confirmed[event_id] += tickets
+    for event in snapshot.events:
+        event_id = str(event["_id"])
+        sold = event["total_tickets"] - event["available_tickets"]
+        assert sold == confirmed[event_id], (event["title"], sold, confirmed[event_id])
+        outstanding = sum(
+            entry["quantity"] if entry["direction"] == "reserve" else -entry["quantity"]
+            for entry in snapshot.ledger
+            if entry["event_id"] == event["_id"] and entry["state"] == "applied"
+        )
+        assert outstanding == sold, (event["title"], outstanding, sold)
+    assert snapshot.outbox["dead"] == 0, snapshot.outbox
+
+    # What the buyers were told is what the stores hold.
+    for outcome in outcomes:
+        assert outcome.unexpected == []
+        for booking_id in outcome.confirmed:
+            assert by_id[booking_id][2] in {"confirmed", "cancelled"}, by_id[booking_id]
+        for booking_id in outcome.cancelled:
+            assert by_id[booking_id][2] == "cancelled", by_id[booking_id]
+
+    expected = Counter(
+        f"booking_confirmed:{booking_id}"
+        for booking_id, _, status, _, _ in snapshot.bookings
+        if status in {"confirmed", "cancelled"}
+    )
+    expected.update(
+        f"booking_cancelled:{booking_id}"
+        for booking_id, _, status, _, _ in snapshot.bookings
+        if status == "cancelled"
+    )
+    stored = Counter(note["dedupe_key"] for note in snapshot.notifications)
+    assert all(count == 1 for count in stored.values()), stored.most_common(3)
+    # Besides these, only a failed booking may have told its buyer (once).
+    failed = {booking[0] for booking in snapshot.bookings if booking[2] == "failed"}
+    others = set(stored) - set(expected)
+    assert {key.partition(":")[2] for key in others} <= failed, others
+    assert Counter({key: stored[key] for key in expected}) == expected
+    assert {note["email_status"] for note in snapshot.notifications} <= {"sent"}
+    assert snapshot.emails == Counter({str(note["_id"]): 1 for note in snapshot.notifications})
