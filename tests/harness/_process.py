@@ -3,8 +3,7 @@
 import os
 import signal
 import subprocess
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 
@@ -119,15 +118,3 @@ class ManagedProcess:
         if self._process is not None and self._process.poll() is None:
             self._process.send_signal(signal.SIGKILL)
             self._process.wait(timeout=10)
-
-    @contextmanager
-    def down(self, *, kill: bool = False) -> Iterator[None]:
-        """Stopped (or killed) for the block, started again after it, even if the block fails."""
-        if kill:
-            self.kill()
-        else:
-            self.stop()
-        try:
-            yield
-        finally:
-            self.start()

@@ -22,8 +22,18 @@ Document = dict[str, Any]
 
 
 @dataclass(frozen=True)
+class BookingRow:
+    id: str
+    event_id: str
+    status: str
+    tickets: int
+    release_pending: bool
+    failure: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
 class Snapshot:
-    bookings: list[tuple[str, str, str, int, bool]]  # id, event_id, status, tickets, release owed
+    bookings: list[BookingRow]
     outbox: Counter[str]  # status -> messages
     events: list[Document]
     ledger: list[Document]
@@ -33,8 +43,8 @@ class Snapshot:
     def unsettled(self) -> list[str]:
         """What background work still has to do; empty once everything settled."""
         left = []
-        pending = [b for b in self.bookings if b[2] == "pending"]
-        owed = [b for b in self.bookings if b[4]]
+        pending = [b for b in self.bookings if b.status == "pending"]
+        owed = [b for b in self.bookings if b.release_pending]
         if pending:
             left.append(f"{len(pending)} bookings pending")
         if owed:
@@ -55,7 +65,7 @@ async def take_snapshot(platform: LivePlatform) -> Snapshot:
     async with await psycopg.AsyncConnection.connect(platform.booking_database_url) as sql:
         bookings = await (
             await sql.execute(
-                "SELECT id::text, event_id, status, tickets, release_pending FROM bookings"
+                "SELECT id::text, event_id, status, tickets, release_pending, failure FROM bookings"
             )
         ).fetchall()
         outbox = await (
@@ -75,7 +85,7 @@ async def take_snapshot(platform: LivePlatform) -> Snapshot:
         await client.close()
     emails = Counter(str(message["X-Notification-Id"]) for message in platform.sink.messages())
     return Snapshot(
-        bookings=[tuple(row) for row in bookings],  # type: ignore[misc]
+        bookings=[BookingRow(*row) for row in bookings],
         outbox=Counter({status: count for status, count in outbox}),
         events=events,
         ledger=ledger,
@@ -102,47 +112,66 @@ async def settled_snapshot(platform: LivePlatform, *, within: float = 90.0) -> S
 def assert_accounting(snapshot: Snapshot, *outcomes: RushOutcome) -> None:
     """The check every outage test ends with (see the module's docstring)."""
     assert snapshot.unsettled() == []
-    by_id = {booking[0]: booking for booking in snapshot.bookings}
+    by_id = {booking.id: booking.status for booking in snapshot.bookings}
     confirmed: Counter[str] = Counter()
-    for _, event_id, status, tickets, _ in snapshot.bookings:
-        if status == "confirmed":
-            confirmed[event_id] += tickets
+    for booking in snapshot.bookings:
+        if booking.status == "confirmed":
+            confirmed[booking.event_id] += booking.tickets
+    mismatched = _bookings_not_matching_the_ledger(snapshot)
     for event in snapshot.events:
         event_id = str(event["_id"])
         sold = event["total_tickets"] - event["available_tickets"]
-        assert sold == confirmed[event_id], (event["title"], sold, confirmed[event_id])
-        outstanding = sum(
-            entry["quantity"] if entry["direction"] == "reserve" else -entry["quantity"]
-            for entry in snapshot.ledger
-            if entry["event_id"] == event["_id"] and entry["state"] == "applied"
-        )
-        assert outstanding == sold, (event["title"], outstanding, sold)
+        assert sold == confirmed[event_id], (sold, confirmed[event_id], mismatched)
+    assert mismatched == {}
     assert snapshot.outbox["dead"] == 0, snapshot.outbox
 
     # What the buyers were told is what the stores hold.
     for outcome in outcomes:
         assert outcome.unexpected == []
         for booking_id in outcome.confirmed:
-            assert by_id[booking_id][2] in {"confirmed", "cancelled"}, by_id[booking_id]
+            assert by_id[booking_id] in {"confirmed", "cancelled"}, booking_id
         for booking_id in outcome.cancelled:
-            assert by_id[booking_id][2] == "cancelled", by_id[booking_id]
+            assert by_id[booking_id] == "cancelled", booking_id
 
     expected = Counter(
-        f"booking_confirmed:{booking_id}"
-        for booking_id, _, status, _, _ in snapshot.bookings
-        if status in {"confirmed", "cancelled"}
+        f"booking_confirmed:{booking.id}"
+        for booking in snapshot.bookings
+        if booking.status in {"confirmed", "cancelled"}
     )
     expected.update(
-        f"booking_cancelled:{booking_id}"
-        for booking_id, _, status, _, _ in snapshot.bookings
-        if status == "cancelled"
+        f"booking_cancelled:{booking.id}"
+        for booking in snapshot.bookings
+        if booking.status == "cancelled"
     )
     stored = Counter(note["dedupe_key"] for note in snapshot.notifications)
     assert all(count == 1 for count in stored.values()), stored.most_common(3)
     # Besides these, only a failed booking may have told its buyer (once).
-    failed = {booking[0] for booking in snapshot.bookings if booking[2] == "failed"}
+    failed = {booking.id for booking in snapshot.bookings if booking.status == "failed"}
     others = set(stored) - set(expected)
     assert {key.partition(":")[2] for key in others} <= failed, others
     assert Counter({key: stored[key] for key in expected}) == expected
     assert {note["email_status"] for note in snapshot.notifications} <= {"sent"}
     assert snapshot.emails == Counter({str(note["_id"]): 1 for note in snapshot.notifications})
+
+
+def _bookings_not_matching_the_ledger(snapshot: Snapshot) -> dict[str, str]:
+    """Bookings whose tickets held in the ledger (applied reservations less applied releases)
+    differ from what their status holds, each described."""
+    held: Counter[str] = Counter()
+    for entry in snapshot.ledger:
+        if entry["state"] == "applied":
+            sign = 1 if entry["direction"] == "reserve" else -1
+            held[entry["reference"]] += sign * entry["quantity"]
+    mismatched = {}
+    for booking in snapshot.bookings:
+        holds = booking.tickets if booking.status == "confirmed" else 0
+        in_ledger = held.pop(booking.id, 0)
+        if in_ledger != holds:
+            mismatched[booking.id] = (
+                f"{booking.status} (failure: {booking.failure}) should hold {holds} tickets, "
+                f"holds {in_ledger}"
+            )
+    for reference, quantity in held.items():
+        if quantity:
+            mismatched[reference] = f"unknown to booking-service, holds {quantity} tickets"
+    return mismatched
