@@ -1,13 +1,17 @@
 """The harness hands out real stores: prove each answers like the servers production uses."""
 
+import smtplib
 import uuid
+from email.message import EmailMessage
 
 import psycopg
 import pytest
-from pymongo import AsyncMongoClient
-from pymongo.errors import DuplicateKeyError
+from pymongo import AsyncMongoClient, MongoClient
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
+from tests.harness.mongo import ping, serve_secantus
 from tests.harness.postgres import create_database, drop_database, unique_database_name
+from tests.harness.smtp import run_smtp_sink
 
 
 def test_postgres_databases_are_fresh_and_dropped(postgres_admin_url: str) -> None:
@@ -50,3 +54,34 @@ async def test_mongo_supports_unique_indexes_and_conditional_updates(mongo_url: 
     finally:
         await client.drop_database(database.name)
         await client.close()
+
+
+def test_durable_secantus_killed_and_started_again_keeps_acknowledged_writes() -> None:
+    with serve_secantus(durable=True) as server:
+        with MongoClient(server.url) as client:
+            client["harness"]["kept"].insert_many([{"n": n} for n in range(100)])
+        server.kill()
+        with pytest.raises(PyMongoError):
+            ping(server.url, timeout=0.5)
+        server.start()
+        with MongoClient(server.url) as client:
+            assert client["harness"]["kept"].count_documents({}) == 100
+
+
+def test_smtp_sink_refusing_answers_a_temporary_failure_then_accepts_again() -> None:
+    with run_smtp_sink() as sink:
+        message = EmailMessage()
+        message["Subject"] = "Hello"
+        with (
+            sink.refusing(),
+            smtplib.SMTP(sink.host, sink.port) as smtp,
+            pytest.raises(smtplib.SMTPRecipientsRefused) as refused,
+        ):
+            smtp.send_message(message, "a@example.com", ["b@example.com"])
+        with smtplib.SMTP(sink.host, sink.port) as smtp:
+            smtp.send_message(message, "a@example.com", ["b@example.com"])
+        received = [str(m["Subject"]) for m in sink.messages()]
+
+    assert refused.value.recipients["b@example.com"][0] == 451
+    assert sink.refused == 1
+    assert received == ["Hello"]

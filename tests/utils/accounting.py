@@ -35,6 +35,7 @@ class BookingRow:
 class Snapshot:
     bookings: list[BookingRow]
     outbox: Counter[str]  # status -> messages
+    outbox_retries: int  # delivery attempts beyond the first, over all messages
     events: list[Document]
     ledger: list[Document]
     notifications: list[Document]
@@ -69,7 +70,10 @@ async def take_snapshot(platform: LivePlatform) -> Snapshot:
             )
         ).fetchall()
         outbox = await (
-            await sql.execute("SELECT status, count(*) FROM outbox_messages GROUP BY status")
+            await sql.execute(
+                "SELECT status, count(*), sum(greatest(attempts - 1, 0)) "
+                "FROM outbox_messages GROUP BY status"
+            )
         ).fetchall()
     client: AsyncMongoClient[Document] = AsyncMongoClient(
         platform.mongo.url, serverSelectionTimeoutMS=5000
@@ -86,7 +90,8 @@ async def take_snapshot(platform: LivePlatform) -> Snapshot:
     emails = Counter(str(message["X-Notification-Id"]) for message in platform.sink.messages())
     return Snapshot(
         bookings=[BookingRow(*row) for row in bookings],
-        outbox=Counter({status: count for status, count in outbox}),
+        outbox=Counter({status: count for status, count, _ in outbox}),
+        outbox_retries=sum(int(retries or 0) for _, _, retries in outbox),
         events=events,
         ledger=ledger,
         notifications=notifications,
