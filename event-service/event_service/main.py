@@ -46,6 +46,7 @@ def create_app(
             settings.mongo_url,
             app_name=settings.service_name,
             timeout_seconds=settings.mongo_timeout_seconds,
+            journal=settings.journal_writes,
             tracing=tracing,
         )
         http_client = create_http_client(settings, transport=http_transport, tracing=tracing)

@@ -39,13 +39,17 @@ def create_mongo_client(
     *,
     app_name: str,
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+    journal: bool = False,
     tracing: Tracing | None = None,
 ) -> AsyncMongoClient[MongoDocument]:
     """A pooled client; datetimes come back timezone-aware (UTC). It connects lazily.
 
-    An operation waits at most `timeout_seconds` for a reachable server. With `tracing`, each
-    command is a span.
+    An operation waits at most `timeout_seconds` for a reachable server. With `journal`, a
+    write is acknowledged only once it is in the server's journal, so that it survives a crash
+    of the server (otherwise the URL's write concern, or the server's default, applies). With
+    `tracing`, each command is a span.
     """
+    options: dict[str, Any] = {"journal": True} if journal else {}
     return AsyncMongoClient(
         url,
         appname=app_name,
@@ -53,6 +57,7 @@ def create_mongo_client(
         uuidRepresentation="standard",
         serverSelectionTimeoutMS=int(timeout_seconds * 1000),
         event_listeners=tracing.mongo_listeners() if tracing is not None else [],
+        **options,
     )
 
 

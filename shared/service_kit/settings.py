@@ -170,6 +170,28 @@ class MongoServiceSettings(ServiceSettings):
     store_retry_after_seconds: int = Field(
         default=5, ge=1, description="`Retry-After` of a 503 while the store is unreachable."
     )
+    mongo_journal: bool | None = Field(
+        default=None,
+        description="Acknowledge a write only once MongoDB has it in its journal (j: true), so "
+        "that a crash of the store loses no write a caller was told of (tickets reserved, an "
+        "email recorded as sent). Costs a journal sync per write; defaults to on in production "
+        "and off elsewhere.",
+    )
+
+    @property
+    def journal_writes(self) -> bool:
+        if self.mongo_journal is not None:
+            return self.mongo_journal
+        return self.env == Environment.PRODUCTION
+
+    def unsafe_production_settings(self) -> list[str]:
+        problems = super().unsafe_production_settings()
+        if not self.journal_writes:
+            problems.append(
+                "MONGO_JOURNAL=false: a crash of MongoDB could lose writes already acknowledged "
+                "(tickets reserved, emails recorded as sent)"
+            )
+        return problems
 
 
 class SqlServiceSettings(ServiceSettings):

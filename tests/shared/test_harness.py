@@ -6,10 +6,9 @@ from email.message import EmailMessage
 
 import psycopg
 import pytest
-from pymongo import AsyncMongoClient, MongoClient
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo import AsyncMongoClient
+from pymongo.errors import DuplicateKeyError
 
-from tests.harness.mongo import ping, serve_secantus
 from tests.harness.postgres import create_database, drop_database, unique_database_name
 from tests.harness.smtp import run_smtp_sink
 
@@ -54,18 +53,6 @@ async def test_mongo_supports_unique_indexes_and_conditional_updates(mongo_url: 
     finally:
         await client.drop_database(database.name)
         await client.close()
-
-
-def test_durable_secantus_killed_and_started_again_keeps_acknowledged_writes() -> None:
-    with serve_secantus(durable=True) as server:
-        with MongoClient(server.url) as client:
-            client["harness"]["kept"].insert_many([{"n": n} for n in range(100)])
-        server.kill()
-        with pytest.raises(PyMongoError):
-            ping(server.url, timeout=0.5)
-        server.start()
-        with MongoClient(server.url) as client:
-            assert client["harness"]["kept"].count_documents({}) == 100
 
 
 def test_smtp_sink_refusing_answers_a_temporary_failure_then_accepts_again() -> None:

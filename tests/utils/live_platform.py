@@ -88,7 +88,13 @@ def run_live_platform(postgres_admin_url: str, data: Path) -> Iterator[LivePlatf
                 },
             )
         )
-        shared = {**COMMON, "USER_SERVICE_URL": users.url, "MONGO_URL": mongo.url}
+        # Journaled writes: MongoDB killed mid-rush must not lose what it acknowledged.
+        shared = {
+            **COMMON,
+            "USER_SERVICE_URL": users.url,
+            "MONGO_URL": mongo.url,
+            "MONGO_JOURNAL": "true",
+        }
         events = stack.enter_context(
             serve_uvicorn(
                 "event-service.app:app",
