@@ -32,6 +32,7 @@ from service_kit.backoff import backoff_seconds
 from service_kit.clock import utcnow_ms
 
 logger = logging.getLogger(__name__)
+RECORD_RETRY_BASE_SECONDS = 0.1
 
 EMAILS = Counter(
     "notification_emails_total",
@@ -79,13 +80,31 @@ async def claim_due_email(
 async def _record(store: NotificationStore, claimed: Document, update: Mapping[str, Any]) -> bool:
     """Apply `update` if the claim is still ours (its lease may have run out and moved on).
 
-    `claimed_by` stays: it names the worker of the latest attempt.
+    `claimed_by` stays: it names the worker of the latest attempt. While the store cannot be
+    reached, the update is tried again until the lease runs out: an email already sent must be
+    recorded as sent, or the next worker to claim it would send it again.
     """
     release = {"claim_token": "", **update.get("$unset", {})}
-    result = await store.notifications.update_one(
-        {"_id": claimed["_id"], "claim_token": claimed["claim_token"]},
-        {**update, "$unset": release},
-    )
+    lease_ends: datetime = claimed["next_attempt_at"]
+    attempt = 0
+    while True:
+        try:
+            result = await store.notifications.update_one(
+                {"_id": claimed["_id"], "claim_token": claimed["claim_token"]},
+                {**update, "$unset": release},
+            )
+            break
+        except PyMongoError as exc:
+            attempt += 1
+            delay = backoff_seconds(attempt, base=RECORD_RETRY_BASE_SECONDS, cap=1.0)
+            if utcnow_ms() + timedelta(seconds=delay) >= lease_ends:
+                raise
+            logger.warning(
+                "cannot record the outcome of notification %s yet (%s); trying again",
+                claimed["_id"],
+                exc,
+            )
+            await asyncio.sleep(delay)
     if result.modified_count == 0:
         logger.warning("lost the claim on notification %s before recording it", claimed["_id"])
     return result.modified_count == 1
