@@ -1,13 +1,14 @@
 """One live platform for the outage tests: each test rushes its own event, breaks one part
 while the rush runs, mends it, and ends with the accounting check over everything."""
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.harness._process import log_tail
 from tests.utils.live_platform import ADMIN, LivePlatform, run_live_platform
 from tests.utils.rush import Buyer
 from tests.utils.users import bearer, random_email
@@ -23,6 +24,29 @@ def live(
     data: Path = tmp_path_factory.mktemp("live")
     with run_live_platform(postgres_admin_url, data) as platform:
         yield platform
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.when == "call" and report.failed:
+        item.stash[FAILED] = True
+    return report
+
+
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.fixture(autouse=True)
+def logs_of_a_failure(request: pytest.FixtureRequest, live: LivePlatform) -> Iterator[None]:
+    """When a test fails, the end of every process's log is in its report."""
+    yield
+    if request.node.stash.get(FAILED, False):
+        for name in ("users", "events", "bookings", "notifications", "mongo"):
+            process = getattr(live, name)
+            print(f"\n--- {name} log tail ---\n{log_tail(process.log, 40)}")
 
 
 def _login(users: httpx.Client, email: str, password: str) -> str:
