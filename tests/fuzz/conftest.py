@@ -46,6 +46,20 @@ def _token(client: httpx.Client, email: str, password: str) -> str:
     return token
 
 
+def _service_token(client: httpx.Client, client_id: str) -> str:
+    response = client.post(
+        "/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": client_id,
+            "client_secret": f"dev-{client_id}-secret",
+        },
+    )
+    response.raise_for_status()
+    token: str = response.json()["access_token"]
+    return token
+
+
 def _created(response: httpx.Response) -> dict[str, Any]:
     assert response.status_code in (200, 201), response.text
     body: dict[str, Any] = response.json()
@@ -54,7 +68,8 @@ def _created(response: httpx.Response) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def fuzz_platform(fuzz_stack: dict[str, Any]) -> Platform:
-    """A user with an event booked and a notification, and the admin; their tokens and ids."""
+    """A user with an event booked and a notification, a service and the admin; their tokens,
+    and the user's ids."""
     urls = {name: str(fuzz_stack[name]) for name in SERVICES}
     email = random_email("fuzz")
     with httpx.Client(base_url=urls["users"], trust_env=False) as users:
@@ -66,6 +81,7 @@ def fuzz_platform(fuzz_stack: dict[str, Any]) -> Platform:
         )
         user = bearer(_token(users, email, DEFAULT_PASSWORD))
         admin = bearer(_token(users, ADMIN["email"], ADMIN["password"]))
+        service = bearer(_service_token(users, "booking-service"))
     with httpx.Client(trust_env=False, timeout=30) as client:
         event = _created(
             client.post(
@@ -88,7 +104,7 @@ def fuzz_platform(fuzz_stack: dict[str, Any]) -> Platform:
         )
     return Platform(
         urls=urls,
-        callers={"anonymous": {}, "user": user, "admin": admin},
+        callers={"anonymous": {}, "user": user, "service": service, "admin": admin},
         known={
             "user_id": person["id"],
             "user_email": email,

@@ -1,4 +1,5 @@
-"""Each service fuzzed against its own OpenAPI document, as anonymous, a user and an admin.
+"""Each service fuzzed against its own OpenAPI document, as anonymous, a user, a service (the
+one booking-service is) and an admin.
 
 The requests are made as `tests/utils/fuzz.py` says: valid, invalid and boundary ones for every
 operation, and again about the user's real event, booking, notification and account where the
@@ -20,7 +21,7 @@ from tests.utils.fuzz import (
     passes,
 )
 
-CALLERS = ["anonymous", "user", "admin"]
+CALLERS = ["anonymous", "user", "service", "admin"]
 
 
 # Callers outermost: the admin's requests (role changes, cancellations of the user's things)
