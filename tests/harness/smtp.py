@@ -11,6 +11,7 @@ For development (what ``SMTP_HOST=localhost SMTP_PORT=1025`` expects)::
 """
 
 import argparse
+import asyncio
 import email
 import email.policy
 import itertools
@@ -56,6 +57,19 @@ class SmtpSink:
         finally:
             self.handler.refusing = False
 
+    @contextmanager
+    def holding(self) -> Iterator[threading.Event]:
+        """Hold every message at the end of DATA for the block (its sender waits for the
+        answer); the event yielded is set once one is held. At the block's end they are
+        accepted, even if the block fails."""
+        self.handler.held = threading.Event()
+        self.handler.gate = threading.Event()
+        try:
+            yield self.handler.held
+        finally:
+            self.handler.gate.set()
+            self.handler.gate = None
+
     @property
     def refused(self) -> int:
         """How many recipients were refused while ``refusing``."""
@@ -81,6 +95,8 @@ class _KeepMessages:
         self.lock = threading.Lock()
         self.refusing = False
         self.refused = 0
+        self.gate: threading.Event | None = None
+        self.held = threading.Event()
 
     async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
@@ -96,6 +112,10 @@ class _KeepMessages:
     async def handle_DATA(  # noqa: N802
         self, server: SMTP, session: Session, envelope: Envelope
     ) -> str:
+        gate = self.gate
+        if gate is not None:
+            self.held.set()
+            await asyncio.to_thread(gate.wait)  # set from the test's thread
         content = envelope.original_content or b""
         trace = (
             f"X-Envelope-From: {envelope.mail_from}\r\n"

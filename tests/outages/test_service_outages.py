@@ -3,12 +3,16 @@ done twice. Each test lets the rush run, breaks one part, waits while the buyers
 the broken platform, mends it, waits for bookings to flow again, and ends with the accounting
 check over everything the platform holds."""
 
+import asyncio
+
+import httpx
 import pytest
 
 from tests.utils.accounting import Snapshot, assert_accounting, settled_snapshot
-from tests.utils.live_platform import LivePlatform
+from tests.utils.live_platform import EMAIL_LEASE_SECONDS, LivePlatform
 from tests.utils.outage import down
 from tests.utils.rush import Buyer, Rush
+from tests.utils.users import bearer
 
 pytestmark = pytest.mark.outage
 
@@ -91,3 +95,24 @@ async def test_mongo_killed_during_a_rush_recovers_without_restarting_services(
     await _accounted(live, rush)
     assert [service.process.pid for service in services] == processes
     assert all(service.running for service in services)
+
+
+async def test_email_sent_while_mongo_is_killed_is_recorded_when_it_returns_and_sent_once(
+    live: LivePlatform, buyers: list[Buyer], rush_event: str
+) -> None:
+    with live.sink.holding() as held:
+        async with httpx.AsyncClient(base_url=live.bookings.url, trust_env=False) as client:
+            booked = await client.post(
+                "/bookings",
+                json={"event_id": rush_event, "tickets": 1},
+                headers=bearer(buyers[0].token),
+            )
+        assert booked.status_code == 201, booked.text
+        assert await asyncio.to_thread(held.wait, 30)
+        await asyncio.to_thread(live.mongo.kill)
+    # The sink has accepted the email; the worker cannot record it while the store is away.
+    await asyncio.sleep(1)
+    await asyncio.to_thread(live.mongo.start)
+    await asyncio.sleep(EMAIL_LEASE_SECONDS + 2)  # an unrecorded email would be sent again
+
+    assert_accounting(await settled_snapshot(live))

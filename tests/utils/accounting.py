@@ -116,7 +116,7 @@ async def settled_snapshot(platform: LivePlatform, *, within: float = 90.0) -> S
 
 def assert_accounting(snapshot: Snapshot, *outcomes: RushOutcome) -> None:
     """The check every outage test ends with (see the module's docstring)."""
-    assert snapshot.unsettled() == []
+    assert snapshot.unsettled() == [], snapshot.unsettled()
     by_id = {booking.id: booking.status for booking in snapshot.bookings}
     confirmed: Counter[str] = Counter()
     for booking in snapshot.bookings:
@@ -127,12 +127,12 @@ def assert_accounting(snapshot: Snapshot, *outcomes: RushOutcome) -> None:
         event_id = str(event["_id"])
         sold = event["total_tickets"] - event["available_tickets"]
         assert sold == confirmed[event_id], (sold, confirmed[event_id], mismatched)
-    assert mismatched == {}
+    assert mismatched == {}, mismatched
     assert snapshot.outbox["dead"] == 0, snapshot.outbox
 
     # What the buyers were told is what the stores hold.
     for outcome in outcomes:
-        assert outcome.unexpected == []
+        assert outcome.unexpected == [], outcome.unexpected
         for booking_id in outcome.confirmed:
             assert by_id[booking_id] in {"confirmed", "cancelled"}, booking_id
         for booking_id in outcome.cancelled:
@@ -154,9 +154,13 @@ def assert_accounting(snapshot: Snapshot, *outcomes: RushOutcome) -> None:
     failed = {booking.id for booking in snapshot.bookings if booking.status == "failed"}
     others = set(stored) - set(expected)
     assert {key.partition(":")[2] for key in others} <= failed, others
-    assert Counter({key: stored[key] for key in expected}) == expected
-    assert {note["email_status"] for note in snapshot.notifications} <= {"sent"}
-    assert snapshot.emails == Counter({str(note["_id"]): 1 for note in snapshot.notifications})
+    missing = set(expected) - set(stored)
+    assert not missing, f"{len(missing)} notifications missing, e.g. {sorted(missing)[:3]}"
+    unsent = Counter(note["email_status"] for note in snapshot.notifications)
+    assert set(unsent) <= {"sent"}, unsent
+    twice = {key: n for key, n in snapshot.emails.items() if n != 1}
+    assert not twice, f"emails sent more than once: {twice}"
+    assert set(snapshot.emails) == {str(note["_id"]) for note in snapshot.notifications}
 
 
 def _bookings_not_matching_the_ledger(snapshot: Snapshot) -> dict[str, str]:

@@ -24,6 +24,7 @@ COMMON = {
     "PASSWORD_HASH_TIME_COST": "1",
     "PASSWORD_HASH_MEMORY_KIB": "1024",
 }
+EMAIL_LEASE_SECONDS = 12
 # What each service does in the background, made quick to retry and to settle.
 EVENTS = {"REPAIR_INTERVAL_SECONDS": "1"}
 NOTIFICATIONS = {
@@ -32,6 +33,9 @@ NOTIFICATIONS = {
     "EMAIL_RETRY_MAX_SECONDS": "2",
     "EMAIL_MAX_ATTEMPTS": "100",
     "SMTP_TIMEOUT_SECONDS": "5",
+    # A claimed email a worker never recorded is sent again after this: short, so that a test
+    # can wait for a second sending that must not happen.
+    "EMAIL_LEASE_SECONDS": str(EMAIL_LEASE_SECONDS),
 }
 BOOKINGS = {
     "OUTBOX_POLL_SECONDS": "0.5",
