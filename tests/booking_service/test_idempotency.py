@@ -5,6 +5,7 @@ import httpx
 import pytest
 
 from event_service.models import EventStore
+from tests.booking_service.conftest import Faults
 from tests.utils.bookings import available, book
 from tests.utils.events import create_event
 from tests.utils.users import TestUser, assert_problem
@@ -98,3 +99,46 @@ async def test_keys_belong_to_their_caller(
 
     assert mine.json()["id"] != theirs.json()["id"]
     assert await available(event_store, event["id"]) == 8
+
+
+async def test_retry_with_the_key_of_a_503_is_a_new_attempt_that_books_once(
+    bookings_client: httpx.AsyncClient,
+    event: dict[str, Any],
+    user: TestUser,
+    faults: Faults,
+    event_store: EventStore,
+) -> None:
+    faults.events.fail("down")
+    unavailable = await book(bookings_client, user.headers, event["id"], tickets=2, key="later")
+    faults.heal()
+
+    retried = await book(bookings_client, user.headers, event["id"], tickets=2, key="later")
+    replay = await book(bookings_client, user.headers, event["id"], tickets=2, key="later")
+
+    assert assert_problem(unavailable, 503)["dependency"] == "event-service"
+    assert retried.status_code == replay.status_code == 201
+    assert replay.json()["id"] == retried.json()["id"]
+    assert await available(event_store, event["id"]) == 8
+
+
+async def test_racing_retries_with_the_key_of_a_503_book_once(
+    bookings_client: httpx.AsyncClient,
+    event: dict[str, Any],
+    user: TestUser,
+    faults: Faults,
+    event_store: EventStore,
+) -> None:
+    faults.events.fail("down")
+    await book(bookings_client, user.headers, event["id"], tickets=1, key="rush-retry")
+    faults.heal()
+
+    responses = await asyncio.gather(
+        *(
+            book(bookings_client, user.headers, event["id"], tickets=1, key="rush-retry")
+            for _ in range(10)
+        )
+    )
+
+    assert {response.status_code for response in responses} == {201}
+    assert len({response.json()["id"] for response in responses}) == 1
+    assert await available(event_store, event["id"]) == 9

@@ -49,7 +49,8 @@ router = APIRouter(prefix="/bookings", tags=["bookings"])
         },
         503: {
             "description": "A service this depends on (`dependency` names it) is unavailable or "
-            "did not answer in time; whatever the booking may hold is settled by recovery",
+            "did not answer in time; whatever the booking may hold is settled by recovery. A "
+            "retry with the same Idempotency-Key is a new attempt, not a replay of the 503",
             "headers": RETRY_AFTER,
         },
     },

@@ -44,7 +44,8 @@ async def place_booking(
     """Verify the user, reserve the tickets, confirm; the booking is recorded before any call.
 
     A repeated Idempotency-Key answers what its first request answered (waiting up to
-    `idempotency_wait_seconds` for it). Raises the problem the booking failed with.
+    `idempotency_wait_seconds` for it), unless that failed for the moment (503): then the retry
+    is placed anew. Raises the problem the booking failed with.
 
     When event-service said moments ago that the event cannot take this many tickets, the
     request is refused at once, recording nothing (a repeated key is looked up first).
@@ -54,28 +55,11 @@ async def place_booking(
         sessions=sessions, created_by=request.created_by, idempotency_key=request.idempotency_key
     ):
         raise refusal
-    booking = Booking(
-        user_id=request.user_id,
-        event_id=request.event_id,
-        tickets=request.tickets,
-        status=BookingStatus.PENDING,
-        idempotency_key=request.idempotency_key,
-        request_fingerprint=request.fingerprint,
-        created_by=request.created_by,
+    booking, recorded = await _record(
+        sessions=sessions, request=request, idempotency_wait_seconds=idempotency_wait_seconds
     )
-    async with sessions() as session:
-        session.add(booking)
-        try:
-            await session.commit()
-        except IntegrityError:
-            await session.rollback()
-            return await replays.first_answer(
-                sessions=sessions,
-                created_by=request.created_by,
-                idempotency_key=request.idempotency_key,
-                fingerprint=request.fingerprint,
-                wait_seconds=idempotency_wait_seconds,
-            )
+    if not recorded:
+        return booking  # a replay: the first request's answer
     try:
         reservation = await saga.reserve(clients=clients, booking=booking)
     except ProblemError as error:
@@ -115,3 +99,39 @@ async def place_booking(
         return replays.settled_answer(
             await queries.get_booking(session=session, booking_id=booking.id)
         )
+
+
+async def _record(
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    request: BookingRequest,
+    idempotency_wait_seconds: float,
+) -> tuple[Booking, bool]:
+    """Record the pending booking: (it, True); or, for a key already used, (the first request's
+    answer, False). A key given back by a booking that failed for the moment is used anew."""
+    while True:
+        booking = Booking(
+            user_id=request.user_id,
+            event_id=request.event_id,
+            tickets=request.tickets,
+            status=BookingStatus.PENDING,
+            idempotency_key=request.idempotency_key,
+            request_fingerprint=request.fingerprint,
+            created_by=request.created_by,
+        )
+        async with sessions() as session:
+            session.add(booking)
+            try:
+                await session.commit()
+                return booking, True
+            except IntegrityError:
+                await session.rollback()
+        first = await replays.first_answer(
+            sessions=sessions,
+            created_by=request.created_by,
+            idempotency_key=request.idempotency_key,
+            fingerprint=request.fingerprint,
+            wait_seconds=idempotency_wait_seconds,
+        )
+        if first is not None:
+            return first, False
