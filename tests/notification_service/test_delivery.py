@@ -219,14 +219,15 @@ async def test_delivery_claim_of_a_crashed_worker_is_taken_over_after_its_lease(
     service_headers: dict[str, str],
     smtp_sink: SmtpSink,
 ) -> None:
-    settings = make_notification_settings(smtp_timeout_seconds=0.2, email_lease_seconds=0.6)
+    # A lease long enough that a loaded machine still sends and records within it (one take-over).
+    settings = make_notification_settings(smtp_timeout_seconds=0.2, email_lease_seconds=2.0)
     email = random_email()
     api_only = make_notification_app(settings.model_copy(update={"email_worker_enabled": False}))
     async with running_client(api_only) as client:
         created = await post_notification(client, service_headers, booking_payload(email))
         store: NotificationStore = api_only.state.store
         crashed = await claim_due_email(
-            store, worker_id="crashed", lease=timedelta(seconds=0.6), now=utcnow_ms()
+            store, worker_id="crashed", lease=timedelta(seconds=2.0), now=utcnow_ms()
         )
         assert crashed is not None
 
