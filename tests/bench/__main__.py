@@ -42,12 +42,27 @@ def main() -> None:
         help="record py-spy profiles of this service during each load (repeatable)",
     )
     parser.add_argument(
+        "--growth-events",
+        type=lambda text: tuple(int(level) for level in text.split(",")),
+        help="growth's catalogue sizes, e.g. 100,10000 (default 100,10000,100000)",
+    )
+    parser.add_argument(
+        "--growth-bookings-per-buyer",
+        type=int,
+        help="growth's bookings per buyer at each level (default 10)",
+    )
+    parser.add_argument(
         "--no-ceiling", action="store_true", help="skip measuring the skeleton's ceiling"
     )
     args = parser.parse_args()
     names = list(scenarios.SCENARIOS) if "all" in args.scenarios else args.scenarios
     options = Options(
-        quick=args.quick, workers=args.workers, ceiling=not args.no_ceiling, profile=args.profile
+        quick=args.quick,
+        workers=args.workers,
+        ceiling=not args.no_ceiling,
+        profile=args.profile,
+        growth_events=args.growth_events,
+        growth_bookings_per_buyer=args.growth_bookings_per_buyer,
     )
     violations = asyncio.run(_with_task_dump(scenarios.run(names, options)))
     if violations:

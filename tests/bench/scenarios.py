@@ -1,7 +1,7 @@
 """The scenarios of `make bench`, each on a fresh platform, with the ceiling they compare to."""
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tests.bench import browse as browsing
@@ -22,6 +22,8 @@ class Options:
     workers: int = 1
     ceiling: bool = True
     profile: list[str] = field(default_factory=list)
+    growth_events: tuple[int, ...] | None = None
+    growth_bookings_per_buyer: int | None = None
     ceilings: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @property
@@ -205,6 +207,10 @@ async def mixed(options: Options) -> dict[str, Any]:
 
 async def growth(options: Options) -> dict[str, Any]:
     size = growing.QUICK if options.quick else growing.FULL
+    if options.growth_events:
+        size = replace(size, event_levels=options.growth_events)
+    if options.growth_bookings_per_buyer:
+        size = replace(size, attempts_per_buyer=options.growth_bookings_per_buyer)
     top = max(size.buyer_levels)
     ceiling = await options.ceiling_at(top, min(top * size.attempts_per_buyer, 2000))
     with run_platform(workers=options.workers) as platform:
