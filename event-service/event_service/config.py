@@ -15,6 +15,14 @@ class EventSettings(MongoServiceSettings):
         description="A ticket change pending longer than this is taken as interrupted.",
     )
 
+    listing_cache_seconds: float = Field(
+        default=1,
+        ge=0,
+        le=5,
+        description="How long an answer of GET /events is reused: changes made through this "
+        "process show at once, others (another replica) within this time (0: never reuse).",
+    )
+
     token_version_cache_seconds: float = Field(
         default=2,
         ge=0,

@@ -5,6 +5,7 @@ from fastapi import Depends
 
 from event_service.clients.users import AccessStates
 from event_service.models import EventStore
+from event_service.service.listings import RecentListings
 from service_kit.auth import CurrentPrincipal, Principal, Role
 from service_kit.deps import app_state
 from service_kit.errors import ForbiddenError, UnauthorizedError
@@ -13,6 +14,7 @@ from service_kit.openapi import RETRY_AFTER, answers
 
 StoreDep = Annotated[EventStore, Depends(mongo_store("store"))]
 AccessStatesDep = Annotated[AccessStates, Depends(app_state("access_states"))]
+ListingsDep = Annotated[RecentListings, Depends(app_state("listings"))]
 
 
 class TokenOutdatedError(UnauthorizedError):

@@ -10,6 +10,7 @@ from event_service.clients.users import AccessStates
 from event_service.config import EventSettings
 from event_service.models import EventStore
 from event_service.routes import events_router, tickets_router
+from event_service.service.listings import RecentListings
 from event_service.service.repair import repair_ticket_ledger, run_repair_loop
 from service_kit.app import create_service_app
 from service_kit.auth import JwksVerifier
@@ -53,6 +54,7 @@ def create_app(
         await require_mongo(mongo, settings.mongo_url)
         store = await EventStore.open(mongo, settings.event_mongo_db)
         app.state.store = store
+        app.state.listings = RecentListings(ttl_seconds=settings.listing_cache_seconds)
         app.state.token_verifier = JwksVerifier.from_settings(settings, http_client)
         assert settings.service_client_id is not None
         assert settings.service_client_secret is not None

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from event_service.deps import CurrentPerson, OrganizerPrincipal, StoreDep
+from event_service.deps import CurrentPerson, ListingsDep, OrganizerPrincipal, StoreDep
 from event_service.models import event_public
 from event_service.schemas import EventCreate, EventPublic, EventQuery, EventUpdate
 from event_service.service import catalogue
@@ -27,9 +27,10 @@ NOT_FOUND = {"description": "No event has this id"}
     },
 )
 async def create_event(
-    event_in: EventCreate, organizer: OrganizerPrincipal, store: StoreDep
+    event_in: EventCreate, organizer: OrganizerPrincipal, store: StoreDep, listings: ListingsDep
 ) -> EventPublic:
     document = await catalogue.create_event(store=store, event_in=event_in, organizer=organizer)
+    listings.forget()
     return event_public(document)
 
 
@@ -41,9 +42,14 @@ async def create_event(
     "otherwise. A JSON array; the number of matches is in `X-Total-Count`.",
 )
 async def list_events(
-    response: Response, store: StoreDep, query: Annotated[EventQuery, Query()]
+    response: Response,
+    store: StoreDep,
+    listings: ListingsDep,
+    query: Annotated[EventQuery, Query()],
 ) -> list[EventPublic]:
-    documents, total = await catalogue.list_events(store=store, query=query)
+    documents, total = await listings.get(
+        query, lambda: catalogue.list_events(store=store, query=query)
+    )
     response.headers["X-Total-Count"] = str(total)
     return [event_public(document) for document in documents]
 
@@ -78,11 +84,18 @@ async def read_event(event_id: str, store: StoreDep) -> EventPublic:
     },
 )
 async def update_event(
-    event_id: str, update: EventUpdate, principal: CurrentPerson, store: StoreDep
+    event_id: str,
+    update: EventUpdate,
+    principal: CurrentPerson,
+    store: StoreDep,
+    listings: ListingsDep,
 ) -> EventPublic:
-    document = await catalogue.update_event(
-        store=store, event_id=event_id, update=update, principal=principal
-    )
+    try:
+        document = await catalogue.update_event(
+            store=store, event_id=event_id, update=update, principal=principal
+        )
+    finally:
+        listings.forget()
     return event_public(document)
 
 
@@ -96,6 +109,11 @@ async def update_event(
         404: NOT_FOUND,
     },
 )
-async def cancel_event(event_id: str, principal: CurrentPerson, store: StoreDep) -> EventPublic:
-    document = await catalogue.cancel_event(store=store, event_id=event_id, principal=principal)
+async def cancel_event(
+    event_id: str, principal: CurrentPerson, store: StoreDep, listings: ListingsDep
+) -> EventPublic:
+    try:
+        document = await catalogue.cancel_event(store=store, event_id=event_id, principal=principal)
+    finally:
+        listings.forget()
     return event_public(document)

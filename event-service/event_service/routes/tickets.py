@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from event_service.deps import InventoryPrincipal, StoreDep
+from event_service.deps import InventoryPrincipal, ListingsDep, StoreDep
 from event_service.errors import TicketConflictProblem
 from event_service.models import event_public
 from event_service.schemas import EventPublic, TicketChange
@@ -41,7 +41,14 @@ router = APIRouter(prefix="/events", tags=["tickets"])
     },
 )
 async def update_tickets(
-    event_id: str, change: TicketChange, _: InventoryPrincipal, store: StoreDep
+    event_id: str,
+    change: TicketChange,
+    _: InventoryPrincipal,
+    store: StoreDep,
+    listings: ListingsDep,
 ) -> EventPublic:
-    document = await inventory.change_tickets(store=store, event_id=event_id, change=change)
+    try:
+        document = await inventory.change_tickets(store=store, event_id=event_id, change=change)
+    finally:
+        listings.forget()  # even a refusal may follow a change (a take-over, an undo)
     return event_public(document)
