@@ -57,6 +57,7 @@ class Booking(Base):
         # An idempotency key is the caller's: the same key from two callers is two requests.
         UniqueConstraint("created_by", "idempotency_key", name="uq_bookings_idempotency"),
         Index("ix_bookings_user_id_created_at", "user_id", "created_at"),
+        Index("ix_bookings_created_at_id", "created_at", "id"),  # everyone's, newest first
         Index("ix_bookings_status_updated_at", "status", "updated_at"),
         Index("ix_bookings_event_id", "event_id"),
     )
