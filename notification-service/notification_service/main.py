@@ -74,6 +74,7 @@ def create_app(
                 settings.mongo_url,
                 app_name=settings.service_name,
                 timeout_seconds=settings.mongo_timeout_seconds,
+                connect_timeout_seconds=settings.mongo_connect_timeout_seconds,
                 journal=settings.journal_writes,
                 tracing=tracing,
             )

@@ -23,6 +23,7 @@ from service_kit.tracing import Tracing
 
 MongoDocument = dict[str, Any]
 DEFAULT_TIMEOUT_SECONDS = 1.5
+DEFAULT_CONNECT_TIMEOUT_SECONDS = 5.0
 STORE_UNAVAILABLE_ANSWER: dict[int, dict[str, Any]] = {
     503: {
         "description": "MongoDB, where the service keeps its data, cannot be reached; see "
@@ -39,15 +40,19 @@ def create_mongo_client(
     *,
     app_name: str,
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+    connect_timeout_seconds: float = DEFAULT_CONNECT_TIMEOUT_SECONDS,
     journal: bool = False,
     tracing: Tracing | None = None,
 ) -> AsyncMongoClient[MongoDocument]:
     """A pooled client; datetimes come back timezone-aware (UTC). It connects lazily.
 
-    An operation waits at most `timeout_seconds` for a reachable server. With `journal`, a
-    write is acknowledged only once it is in the server's journal, so that it survives a crash
-    of the server (otherwise the URL's write concern, or the server's default, applies). With
-    `tracing`, each command is a span.
+    An operation waits at most `timeout_seconds` for a reachable server, and opening a
+    connection (or a monitor's check) at most `connect_timeout_seconds` for a server that has
+    vanished from the network without refusing: the driver's 20 s default held a stopping
+    service past a container runtime's 10 s grace when compose took MongoDB away with it.
+    With `journal`, a write is acknowledged only once it is in the server's journal, so that it
+    survives a crash of the server (otherwise the URL's write concern, or the server's default,
+    applies). With `tracing`, each command is a span.
     """
     options: dict[str, Any] = {"journal": True} if journal else {}
     return AsyncMongoClient(
@@ -56,6 +61,7 @@ def create_mongo_client(
         tz_aware=True,
         uuidRepresentation="standard",
         serverSelectionTimeoutMS=int(timeout_seconds * 1000),
+        connectTimeoutMS=int(connect_timeout_seconds * 1000),
         event_listeners=tracing.mongo_listeners() if tracing is not None else [],
         **options,
     )

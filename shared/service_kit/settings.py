@@ -167,6 +167,13 @@ class MongoServiceSettings(ServiceSettings):
         description="How long an operation waits for a reachable MongoDB server; past it the "
         "request is answered 503 (the server selection timeout).",
     )
+    mongo_connect_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How long opening a connection to MongoDB (or a monitor's check of it) may "
+        "take: bounds how long a service waits, and takes to stop, once the server has vanished "
+        "from the network without refusing connections.",
+    )
     store_retry_after_seconds: int = Field(
         default=5, ge=1, description="`Retry-After` of a 503 while the store is unreachable."
     )

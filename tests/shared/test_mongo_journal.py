@@ -1,4 +1,4 @@
-"""Journaled writes: what MongoDB acknowledged survives the server being killed."""
+"""MongoDB clients: journaled writes survive a killed server; connection attempts are bounded."""
 
 import pytest
 from pydantic import ValidationError
@@ -37,3 +37,17 @@ def test_production_refuses_unjournaled_writes() -> None:
         )
 
     assert "MONGO_JOURNAL=false" in str(error.value)
+
+
+async def test_connection_attempts_give_up_after_the_connect_timeout_not_the_drivers_20_s() -> None:
+    default = create_mongo_client("mongodb://127.0.0.1:1", app_name="connect-test")
+    chosen = create_mongo_client(
+        "mongodb://127.0.0.1:1", app_name="connect-test", connect_timeout_seconds=2.5
+    )
+    try:
+        assert default.options.pool_options.connect_timeout == 5.0
+        assert chosen.options.pool_options.connect_timeout == 2.5
+        assert MongoServiceSettings(env="test").mongo_connect_timeout_seconds == 5.0
+    finally:
+        await default.close()
+        await chosen.close()
