@@ -56,6 +56,10 @@ def nothing_sent(error: BaseException) -> bool:
     return isinstance(error, _NOT_SENT)
 
 
+def _not_started(outcome: "Outcome") -> bool:
+    return isinstance(outcome, DeadlineExceededError) and not outcome.sent
+
+
 def retryable_status(response: httpx.Response) -> bool:
     return response.status_code in RETRYABLE_STATUSES
 
@@ -122,10 +126,16 @@ class RetryPolicy:
         headers = request.get("headers") or {}
         idempotent = method.upper() in IDEMPOTENT_METHODS or IDEMPOTENCY_KEY_HEADER in headers
         maybe_applied: Outcome | None = None
+        previous: Outcome | None = None
         attempt = 0
         while True:
             attempt += 1
             outcome = await _attempt(client, method, url, deadline, request)
+            if previous is not None and _not_started(outcome):
+                # The budget ran out during the wait before this retry (the wait fitted, the
+                # attempt did not): the last attempt's outcome says what went wrong.
+                outcome = previous
+            previous = outcome
             if isinstance(outcome, httpx.Response) and not retry_on(outcome):
                 return outcome
             sent = isinstance(outcome, httpx.Response) or not nothing_sent(outcome)
