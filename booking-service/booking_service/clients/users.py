@@ -1,4 +1,3 @@
-import time
 import uuid
 from dataclasses import dataclass
 
@@ -10,10 +9,10 @@ from booking_service.clients.errors import (
     UserNotFoundError,
     refused_for_good,
 )
+from service_kit.caching import RecentAnswers
 from service_kit.retry import Deadline, RetryPolicy
 
 SERVICE = "user-service"
-MAX_CACHED = 10_000
 
 
 @dataclass(frozen=True)
@@ -36,23 +35,18 @@ class UsersClient:
         self.base_url = base_url
         self.auth = auth
         self.retry = retry
-        self.cache_seconds = cache_seconds
-        self._cache: dict[uuid.UUID, tuple[float, UserInfo]] = {}
+        self._found: RecentAnswers[uuid.UUID, UserInfo] = RecentAnswers(ttl_seconds=cache_seconds)
 
     async def get_user(self, user_id: uuid.UUID, *, deadline: Deadline | None = None) -> UserInfo:
         """The user, by `deadline` (default: the retry policy's budget from now).
 
         A user found in the last `cache_seconds` is not asked for again; an unknown one is.
         """
-        cached = self._cache.get(user_id)
-        if cached is not None and time.monotonic() - cached[0] < self.cache_seconds:
-            return cached[1]
+        cached = self._found.get(user_id)
+        if cached is not None:
+            return cached
         user = await self._fetch(user_id, deadline=deadline)
-        if self.cache_seconds > 0:
-            self._cache.pop(user_id, None)
-            if len(self._cache) >= MAX_CACHED:
-                self._cache.pop(next(iter(self._cache)))  # the oldest
-            self._cache[user_id] = (time.monotonic(), user)
+        self._found.put(user_id, user)
         return user
 
     async def _fetch(self, user_id: uuid.UUID, *, deadline: Deadline | None) -> UserInfo:

@@ -7,17 +7,16 @@ at `GET /users/{id}/access`. Answers are cached for `TOKEN_VERSION_CACHE_SECONDS
 reaches event-service within that time, and a burst of writes by one organizer costs one call.
 """
 
-import time
 import uuid
 from dataclasses import dataclass
 
 import httpx
 
+from service_kit.caching import RecentAnswers
 from service_kit.errors import ServiceUnavailableError
 from service_kit.retry import RetryPolicy
 
 SERVICE = "user-service"
-MAX_CACHED = 10_000
 
 
 @dataclass(frozen=True)
@@ -42,26 +41,17 @@ class AccessStates:
         self.base_url = base_url
         self.auth = auth
         self.retry = retry
-        self.cache_seconds = cache_seconds
-        self._cache: dict[uuid.UUID, tuple[float, AccessState]] = {}
+        self._seen: RecentAnswers[uuid.UUID, AccessState] = RecentAnswers(ttl_seconds=cache_seconds)
 
     async def get(self, user_id: uuid.UUID, *, newer_than: int | None = None) -> AccessState | None:
         """The account's state (None: no such account). A cached state older than `newer_than`
         is not used: a token newer than what the cache has seen asks afresh."""
-        cached = self._cache.get(user_id)
-        fresh = cached is not None and time.monotonic() - cached[0] < self.cache_seconds
-        if (
-            cached is not None
-            and fresh
-            and (newer_than is None or cached[1].token_version >= newer_than)
-        ):
-            return cached[1]
+        cached = self._seen.get(user_id)
+        if cached is not None and (newer_than is None or cached.token_version >= newer_than):
+            return cached
         state = await self._fetch(user_id)
-        if state is not None and self.cache_seconds > 0:
-            self._cache.pop(user_id, None)
-            if len(self._cache) >= MAX_CACHED:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[user_id] = (time.monotonic(), state)
+        if state is not None:
+            self._seen.put(user_id, state)
         return state
 
     async def _fetch(self, user_id: uuid.UUID) -> AccessState | None:
