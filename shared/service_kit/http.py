@@ -1,6 +1,7 @@
 """The HTTP client factory for service-to-service calls.
 
-One pooled `httpx.AsyncClient` per process, created in the lifespan. Timeouts come from settings
+One pooled `httpx.AsyncClient` per process, created in the lifespan, sending through aiohttp's
+connection pool (`service_kit.transport`). Timeouts come from settings
 and the current request id is forwarded. The client never retries: a call that should be retried
 goes through a `service_kit.retry.RetryPolicy`, the one retry layer.
 """
@@ -10,6 +11,7 @@ import httpx
 from service_kit.context import REQUEST_ID_HEADER, current_request_id
 from service_kit.settings import ServiceSettings
 from service_kit.tracing import Tracing
+from service_kit.transport import PooledTransport
 
 
 async def _forward_request_id(request: httpx.Request) -> None:
@@ -28,11 +30,9 @@ def create_http_client(
 
     With `tracing`, each attempt is a client span that carries the trace to the callee.
     """
-    limits = httpx.Limits(
-        max_connections=settings.http_max_connections,
-        max_keepalive_connections=settings.http_max_connections,
+    sending = transport or PooledTransport(
+        settings.http_max_connections, per_peer=settings.http_max_connections_per_peer
     )
-    sending = transport or httpx.AsyncHTTPTransport(limits=limits)
     if tracing is not None:
         sending = tracing.http_transport(sending)
     return httpx.AsyncClient(
@@ -40,7 +40,9 @@ def create_http_client(
         timeout=httpx.Timeout(
             settings.http_read_timeout,
             connect=settings.http_connect_timeout,
-            pool=settings.http_connect_timeout,
+            # Waiting in line for a connection to a busy peer sends nothing: it may take as
+            # long as a read would (and the retry policy clips it to the call's budget).
+            pool=settings.http_read_timeout,
         ),
         headers={"User-Agent": f"event-booking/{settings.service_name}"},
         event_hooks={"request": [_forward_request_id]},

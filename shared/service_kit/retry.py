@@ -78,15 +78,21 @@ class Deadline:
         return max(0.0, self.at - time.monotonic())
 
 
+# A wait for a pooled connection ends this much before the attempt's own deadline, so that it
+# ends as what it is (a `PoolTimeout`/`ConnectTimeout`: nothing sent), not as a deadline that
+# cannot tell whether the request went out.
+POOL_MARGIN_SECONDS = 0.05
+
+
 def _clipped(timeout: httpx.Timeout, seconds: float) -> httpx.Timeout:
-    def clip(value: float | None) -> float:
-        return seconds if value is None else min(value, seconds)
+    def clip(value: float | None, limit: float = seconds) -> float:
+        return limit if value is None else min(value, limit)
 
     return httpx.Timeout(
         connect=clip(timeout.connect),
         read=clip(timeout.read),
         write=clip(timeout.write),
-        pool=clip(timeout.pool),
+        pool=clip(timeout.pool, seconds - POOL_MARGIN_SECONDS),
     )
 
 
@@ -168,7 +174,7 @@ async def _attempt(
     request: dict[str, Any],
 ) -> Outcome:
     remaining = deadline.remaining()
-    if remaining <= 0:
+    if remaining <= POOL_MARGIN_SECONDS:
         return DeadlineExceededError("the call's time budget was spent", sent=False)
     try:
         # httpx's timeouts bound each phase; this bounds the attempt as a whole (the service

@@ -69,6 +69,12 @@ class ServiceSettings(BaseSettings):
         description="Total time a retried call of the kit's own (signing keys) may take.",
     )
     http_max_connections: int = Field(default=100, ge=1)
+    http_max_connections_per_peer: int = Field(
+        default=16,
+        ge=1,
+        description="Most calls in flight to one peer (host and port); more wait, unsent, in "
+        "line for a connection within their time budget, rather than pile onto a busy peer.",
+    )
 
     otel_exporter_otlp_endpoint: str | None = Field(
         default=None,

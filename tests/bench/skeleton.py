@@ -3,7 +3,8 @@
 `front` answers POST /bookings by doing what a booking costs at the least: one PostgreSQL insert,
 then the same service-to-service calls as a real booking (the user, the ticket change, the
 notification) to `upstream` processes, whose ticket change is one conditional decrement on the
-MongoDB-compatible store. Same drivers (SQLAlchemy on psycopg, pymongo, httpx) as the services.
+MongoDB-compatible store. Same drivers (SQLAlchemy on psycopg, pymongo, httpx over the kit's
+transport) as the services.
 
     front:    SKELETON_DATABASE_URL, SKELETON_USERS_URL, SKELETON_EVENTS_URL, SKELETON_NOTES_URL
     upstream: SKELETON_MONGO_URL, SKELETON_MONGO_DB (only the events upstream uses the store)
@@ -22,9 +23,11 @@ from pymongo import AsyncMongoClient, ReturnDocument
 from sqlalchemy import text
 
 from service_kit.sql import create_engine
+from service_kit.transport import PooledTransport
 
 POOL_SIZE = 10  # the services' DATABASE_POOL_SIZE default
 HTTP_CONNECTIONS = 100  # the services' HTTP_MAX_CONNECTIONS default
+HTTP_PER_PEER = 16  # and their HTTP_MAX_CONNECTIONS_PER_PEER default
 TABLE = """CREATE TABLE IF NOT EXISTS skeleton_bookings (
     id uuid PRIMARY KEY, event_id varchar(64) NOT NULL, tickets integer NOT NULL)"""
 
@@ -34,8 +37,8 @@ async def _front_lifespan(app: FastAPI) -> AsyncIterator[None]:
     engine = create_engine(os.environ["SKELETON_DATABASE_URL"], pool_size=POOL_SIZE)
     async with engine.begin() as connection:
         await connection.execute(text(TABLE))
-    limits = httpx.Limits(max_connections=HTTP_CONNECTIONS, max_keepalive_connections=100)
-    async with httpx.AsyncClient(limits=limits, timeout=10) as http:
+    sending = PooledTransport(HTTP_CONNECTIONS, per_peer=HTTP_PER_PEER)
+    async with httpx.AsyncClient(transport=sending, timeout=10) as http:
         app.state.engine, app.state.http = engine, http
         yield
     await engine.dispose()

@@ -1,3 +1,5 @@
+import asyncio
+
 import httpx
 import pytest
 from starlette.requests import Request
@@ -164,3 +166,19 @@ async def test_calls_sharing_a_spent_deadline_send_nothing() -> None:
 
     assert app.calls == 0
     assert nothing_sent(raised.value)
+
+
+async def test_a_call_that_waited_in_vain_for_a_connection_sent_nothing() -> None:
+    app = SilentApp()
+    settings = ServiceSettings(service_name="kit-test", http_max_connections_per_peer=1)
+    policy = RetryPolicy(budget_seconds=0.6)
+    async with serve(app, lifespan="off") as url, create_http_client(settings) as client:
+        holding = asyncio.create_task(client.get(f"{url}/holds-the-only-connection"))
+        while app.calls == 0:
+            await asyncio.sleep(0.01)
+        with pytest.raises(httpx.TimeoutException) as raised:
+            await policy.send(client, "POST", f"{url}/x", json={})
+        holding.cancel()
+
+    assert nothing_sent(raised.value)
+    assert app.calls == 1
