@@ -19,6 +19,7 @@ import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
 
+from service_kit.caching import RecentAnswers
 from service_kit.errors import ForbiddenError, ServiceUnavailableError, UnauthorizedError
 from service_kit.openapi import RETRY_AFTER, WWW_AUTHENTICATE, answers
 from service_kit.retry import RetryPolicy
@@ -68,11 +69,56 @@ class TokenVerifier(Protocol):
 
 KeyResolver = Callable[[str | None], Awaitable[jwt.PyJWK | None]]
 
+# How long a verified token is trusted again without checking its signature (each verifier
+# keeps its own): the Ed25519 check and the claims' parsing were an eighth of booking-service's
+# CPU in a ticket rush, where each buyer sends the same token again and again.
+VERIFIED_TOKEN_SECONDS = 60
+VERIFIED_TOKENS_KEPT = 10_000
+
+
+@dataclass(frozen=True)
+class _Verified:
+    key: jwt.PyJWK
+    principal: Principal
+
+
+class VerifiedTokens:
+    """Tokens whose signature and claims were verified moments ago, with the key that did it.
+
+    Such a token is accepted again without a signature check only while that very key is still
+    the one its key id resolves to (a rotation or a refetch of the keys ends it) and it has
+    not expired; whatever is checked after verification (a token version, say) still is.
+    """
+
+    def __init__(self, *, ttl_seconds: float = VERIFIED_TOKEN_SECONDS) -> None:
+        self._recent: RecentAnswers[str, _Verified] = RecentAnswers(
+            ttl_seconds=ttl_seconds, max_entries=VERIFIED_TOKENS_KEPT
+        )
+
+    def get(self, token: str, key: jwt.PyJWK) -> Principal | None:
+        verified = self._recent.get(token)
+        if verified is None or verified.key is not key:
+            return None
+        if verified.principal.claims["exp"] <= time.time():
+            return None
+        return verified.principal
+
+    def put(self, token: str, key: jwt.PyJWK, principal: Principal) -> None:
+        self._recent.put(token, _Verified(key, principal))
+
 
 async def decode_access_token(
-    token: str, *, resolve_key: KeyResolver, issuer: str, audience: str
+    token: str,
+    *,
+    resolve_key: KeyResolver,
+    issuer: str,
+    audience: str,
+    verified: VerifiedTokens | None = None,
 ) -> Principal:
-    """Verify signature, algorithm, expiry, issuer and audience; return the principal."""
+    """Verify signature, algorithm, expiry, issuer and audience; return the principal.
+
+    With `verified`, a token it holds for the same key skips the signature check.
+    """
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError as exc:
@@ -83,6 +129,9 @@ async def decode_access_token(
     key = await resolve_key(header.get("kid"))
     if key is None or key.algorithm_name != algorithm:
         raise UnauthorizedError("The access token was not signed by a known key.")
+    known = verified.get(token, key) if verified is not None else None
+    if known is not None:
+        return known
     try:
         claims = jwt.decode(
             token,
@@ -100,9 +149,12 @@ async def decode_access_token(
         role = Role(claims["role"])
     except ValueError as exc:
         raise UnauthorizedError("The access token carries an unknown role.") from exc
-    return Principal(
+    principal = Principal(
         subject=str(claims["sub"]), role=role, email=claims.get("email"), claims=claims
     )
+    if verified is not None:
+        verified.put(token, key, principal)
+    return principal
 
 
 class StaticKeyVerifier:
@@ -112,13 +164,18 @@ class StaticKeyVerifier:
         self.keys = dict(keys)
         self.issuer = issuer
         self.audience = audience
+        self.verified = VerifiedTokens()
 
     async def _resolve(self, kid: str | None) -> jwt.PyJWK | None:
         return self.keys.get(kid) if kid else None
 
     async def verify(self, token: str) -> Principal:
         return await decode_access_token(
-            token, resolve_key=self._resolve, issuer=self.issuer, audience=self.audience
+            token,
+            resolve_key=self._resolve,
+            issuer=self.issuer,
+            audience=self.audience,
+            verified=self.verified,
         )
 
 
@@ -147,6 +204,7 @@ class JwksVerifier:
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at: float | None = None
         self._lock = asyncio.Lock()
+        self.verified = VerifiedTokens()
 
     @classmethod
     def from_settings(
@@ -194,7 +252,11 @@ class JwksVerifier:
 
     async def verify(self, token: str) -> Principal:
         return await decode_access_token(
-            token, resolve_key=self._resolve, issuer=self.issuer, audience=self.audience
+            token,
+            resolve_key=self._resolve,
+            issuer=self.issuer,
+            audience=self.audience,
+            verified=self.verified,
         )
 
 
