@@ -39,6 +39,7 @@ class Correctness:
     oversold: int
     accounting_mismatches: int
     pending_left: int
+    releases_owed: int
     notifications_missing: int
     notifications_duplicated: int
     emails_missing: int
@@ -56,6 +57,7 @@ class Correctness:
             self.oversold
             + self.accounting_mismatches
             + self.pending_left
+            + self.releases_owed
             + self.notifications_missing
             + self.notifications_duplicated
             + self.emails_missing
@@ -106,8 +108,20 @@ def _deliveries(
     return stored, mailed
 
 
-def _accounting(platform: Platform) -> tuple[int, int, int, int]:
-    """(oversold tickets, events whose counter disagrees with the bookings, pending, events)."""
+@dataclass(frozen=True)
+class _Accounting:
+    oversold: int
+    mismatches: int  # events whose counter disagrees with their confirmed bookings
+    pending: int  # bookings still pending
+    owed: int  # failed or cancelled bookings whose tickets recovery has yet to release
+    events: int
+
+    @property
+    def settled(self) -> bool:
+        return self.pending == 0 and self.owed == 0
+
+
+def _accounting(platform: Platform) -> _Accounting:
     with psycopg.connect(platform.bookings_database) as connection:
         confirmed = dict(
             connection.execute(
@@ -115,8 +129,11 @@ def _accounting(platform: Platform) -> tuple[int, int, int, int]:
                 "WHERE status = 'confirmed' GROUP BY event_id"
             ).fetchall()
         )
-        row = connection.execute("SELECT count(*) FROM bookings WHERE status = 'pending'")
-        pending = row.fetchone()
+        row = connection.execute(
+            "SELECT count(*) FILTER (WHERE status = 'pending'), "
+            "count(*) FILTER (WHERE release_pending) FROM bookings"
+        ).fetchone()
+        pending, owed = row if row else (0, 0)
     with MongoClient(platform.mongo_url) as mongo:
         events = list(
             mongo[platform.events_db]["events"].find(
@@ -130,24 +147,25 @@ def _accounting(platform: Platform) -> tuple[int, int, int, int]:
         oversold += max(0, held - total, -available)
         mismatches += total - available != held
     mismatches += len(confirmed)  # bookings of events that do not exist
-    return oversold, mismatches, pending[0] if pending else 0, len(events)
+    return _Accounting(oversold, mismatches, pending, owed, len(events))
 
 
 def check(platform: Platform, expected: Expected, *, wait_seconds: float) -> Correctness:
-    """Wait up to `wait_seconds` for every expected notification and email, then count."""
+    """Wait up to `wait_seconds` for every expected notification and email, and for recovery to
+    settle every booking (none pending, no tickets owed back), then count."""
     started = time.monotonic()
     mailbox = _Mailbox(platform.sink.directory)
     keys = set(expected.notices)
     while True:
         stored, mailed = _deliveries(platform, expected, mailbox)
-        done = keys <= set(stored) and keys <= set(mailed)
+        done = keys <= set(stored) and keys <= set(mailed) and _accounting(platform).settled
         if done or time.monotonic() - started > wait_seconds:
             break
         time.sleep(0.5)
     drained = time.monotonic() - started
     time.sleep(1)  # a second delivery of the same notice would show by now
     stored, mailed = _deliveries(platform, expected, mailbox)
-    oversold, mismatches, pending, events = _accounting(platform)
+    accounting = _accounting(platform)
     notification_lags = [
         max(0.0, created[0].timestamp() - expected.notices[key])
         for key, created in stored.items()
@@ -159,14 +177,15 @@ def check(platform: Platform, expected: Expected, *, wait_seconds: float) -> Cor
         if key in expected.notices
     ]
     return Correctness(
-        oversold=oversold,
-        accounting_mismatches=mismatches,
-        pending_left=pending,
+        oversold=accounting.oversold,
+        accounting_mismatches=accounting.mismatches,
+        pending_left=accounting.pending,
+        releases_owed=accounting.owed,
         notifications_missing=len(keys - set(stored)),
         notifications_duplicated=sum(len(found) - 1 for found in stored.values()),
         emails_missing=len(keys - set(mailed)),
         emails_duplicated=sum(len(found) - 1 for found in mailed.values()),
-        events_checked=events,
+        events_checked=accounting.events,
         notification_lag_p50_ms=percentile(notification_lags, 50),
         notification_lag_p99_ms=percentile(notification_lags, 99),
         email_lag_p50_ms=percentile(email_lags, 50),

@@ -9,6 +9,7 @@ EXACT = (
     "oversold",
     "accounting_mismatches",
     "pending_left",
+    "releases_owed",
     "notifications_missing",
     "notifications_duplicated",
     "emails_missing",
