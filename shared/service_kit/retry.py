@@ -29,6 +29,7 @@ import httpx
 
 from service_kit.backoff import backoff_seconds
 from service_kit.service_auth import ServiceTokenError
+from service_kit.transport import Progress, watching_progress
 
 logger = logging.getLogger(__name__)
 
@@ -78,21 +79,15 @@ class Deadline:
         return max(0.0, self.at - time.monotonic())
 
 
-# A wait for a pooled connection ends this much before the attempt's own deadline, so that it
-# ends as what it is (a `PoolTimeout`/`ConnectTimeout`: nothing sent), not as a deadline that
-# cannot tell whether the request went out.
-POOL_MARGIN_SECONDS = 0.05
-
-
 def _clipped(timeout: httpx.Timeout, seconds: float) -> httpx.Timeout:
-    def clip(value: float | None, limit: float = seconds) -> float:
-        return limit if value is None else min(value, limit)
+    def clip(value: float | None) -> float:
+        return seconds if value is None else min(value, seconds)
 
     return httpx.Timeout(
         connect=clip(timeout.connect),
         read=clip(timeout.read),
         write=clip(timeout.write),
-        pool=clip(timeout.pool, seconds - POOL_MARGIN_SECONDS),
+        pool=clip(timeout.pool),
     )
 
 
@@ -174,17 +169,20 @@ async def _attempt(
     request: dict[str, Any],
 ) -> Outcome:
     remaining = deadline.remaining()
-    if remaining <= POOL_MARGIN_SECONDS:
+    if remaining <= 0:
         return DeadlineExceededError("the call's time budget was spent", sent=False)
     try:
         # httpx's timeouts bound each phase; this bounds the attempt as a whole (the service
         # token fetched on the way included).
-        async with asyncio.timeout(remaining):
-            return await client.request(
-                method, url, timeout=_clipped(client.timeout, remaining), **request
-            )
+        with watching_progress() as progress:
+            async with asyncio.timeout(remaining):
+                return await client.request(
+                    method, url, timeout=_clipped(client.timeout, remaining), **request
+                )
     except TimeoutError:
-        return DeadlineExceededError("no answer within the call's time budget", sent=True)
+        # Cut short while still waiting for a connection (kit's transport), it sent nothing.
+        sent = progress[-1:] != [Progress.STARTED]
+        return DeadlineExceededError("no answer within the call's time budget", sent=sent)
     except httpx.TransportError as error:
         return error
     except ServiceTokenError as error:

@@ -12,14 +12,59 @@ the name whether a call may have reached the server (`service_kit.retry.nothing_
 request was written. Here only a connection that was never made (refused, unreachable, or no
 pooled connection free in time) is a `ConnectError`/`ConnectTimeout`; a connection lost later
 is a `RemoteProtocolError` (or a `ReadTimeout` for a silent server): sent, outcome unknown.
+And a call cut short by its deadline (`asyncio.timeout`) can tell whether it had a connection
+yet: `watching_progress` records it, from aiohttp's trace signals.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from enum import Enum
+from types import SimpleNamespace
 from typing import NoReturn
 
 import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport
+
+
+class Progress(Enum):
+    """How far the current call got through this transport."""
+
+    STARTED = "started"  # waiting for a connection: nothing can have been sent yet
+    CONNECTED = "connected"  # it has one: the request may be on its way
+
+
+_progress: ContextVar[list[Progress] | None] = ContextVar("transport_progress", default=None)
+
+
+@contextmanager
+def watching_progress() -> Iterator[list[Progress]]:
+    """Record how far calls made in the block (in this task) got; empty if none went through
+    this transport (another transport's progress is unknown)."""
+    steps: list[Progress] = []
+    token = _progress.set(steps)
+    try:
+        yield steps
+    finally:
+        _progress.reset(token)
+
+
+def _reporting(step: Progress) -> Callable[..., Awaitable[None]]:
+    async def report(_: aiohttp.ClientSession, __: SimpleNamespace, ___: object) -> None:
+        steps = _progress.get()
+        if steps is not None:
+            steps.append(step)
+
+    return report
+
+
+def _progress_trace() -> aiohttp.TraceConfig:
+    trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(_reporting(Progress.STARTED))
+    trace.on_connection_create_end.append(_reporting(Progress.CONNECTED))
+    trace.on_connection_reuseconn.append(_reporting(Progress.CONNECTED))
+    return trace
 
 
 def _renamed(error: httpx.TransportError, request: httpx.Request) -> NoReturn:
@@ -79,7 +124,7 @@ class PooledTransport(AiohttpTransport):
             keepalive_timeout=self.limits.keepalive_expiry,
             ssl=self.ssl_context,
         )
-        return aiohttp.ClientSession(connector=connector)
+        return aiohttp.ClientSession(connector=connector, trace_configs=[_progress_trace()])
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:
