@@ -40,11 +40,13 @@ class SilentApp:
 
     def __init__(self) -> None:
         self.calls = 0
+        self.arrived = asyncio.Event()
 
     async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
         if scope["type"] != "http":
             return
         self.calls += 1
+        self.arrived.set()
         while (await receive())["type"] != "http.disconnect":
             pass
 
@@ -174,8 +176,7 @@ async def test_a_call_that_waited_in_vain_for_a_connection_sent_nothing() -> Non
     policy = RetryPolicy(budget_seconds=0.6)
     async with serve(app, lifespan="off") as url, create_http_client(settings) as client:
         holding = asyncio.create_task(client.get(f"{url}/holds-the-only-connection"))
-        while app.calls == 0:
-            await asyncio.sleep(0.01)
+        await app.arrived.wait()
         with pytest.raises(httpx.TimeoutException) as raised:
             await policy.send(client, "POST", f"{url}/x", json={})
         holding.cancel()
