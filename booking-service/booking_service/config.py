@@ -23,6 +23,21 @@ class BookingSettings(SqlServiceSettings):
         description="How long one booking step may wait for user- and event-service, retries "
         "included; then its outcome is unknown (503 + Retry-After, and recovery settles it).",
     )
+    booking_max_in_flight: int = Field(
+        default=32,
+        ge=1,
+        le=10_000,
+        description="Most bookings placed at once by one process; more wait their turn, having "
+        "recorded nothing, so that a rush does not spend every booking's dependency budget on "
+        "queueing for the CPU and the peers.",
+    )
+    booking_queue_wait_seconds: float = Field(
+        default=10,
+        gt=0,
+        le=60,
+        description="How long a booking waits for its turn before it is refused with 503 "
+        "(`reason: busy`, `Retry-After`), having recorded nothing.",
+    )
     sold_out_cache_seconds: float = Field(
         default=1,
         ge=0,

@@ -12,6 +12,7 @@ from booking_service.config import BookingSettings
 from booking_service.models import Booking
 from booking_service.schemas import BookingCreate
 from booking_service.service import queries
+from booking_service.service.admission import Admission
 from booking_service.service.outbox import OutboxRelay
 from booking_service.service.placing import BookingRequest
 from service_kit.auth import CurrentPrincipal, Principal, Role
@@ -22,6 +23,7 @@ from service_kit.openapi import answers
 SessionsDep = Annotated[async_sessionmaker[AsyncSession], Depends(app_state("sessions"))]
 ClientsDep = Annotated[Clients, Depends(app_state("clients"))]
 RelayDep = Annotated[OutboxRelay, Depends(app_state("outbox_relay"))]
+AdmissionDep = Annotated[Admission, Depends(app_state("admission"))]
 SettingsDep = Annotated[BookingSettings, Depends(app_state("settings"))]
 
 IdempotencyKey = Annotated[

@@ -11,6 +11,7 @@ from booking_service.clients import create_clients
 from booking_service.clients.notifications import NotificationsClient
 from booking_service.config import BookingSettings
 from booking_service.routes import bookings_router
+from booking_service.service.admission import Admission
 from booking_service.service.outbox import OutboxRelay
 from booking_service.service.recovery import run_recovery_loop
 from service_kit.app import create_service_app
@@ -97,6 +98,9 @@ def create_app(
         app.state.sessions = sessions
         app.state.clients = clients
         app.state.outbox_relay = relay
+        app.state.admission = Admission(
+            limit=settings.booking_max_in_flight, wait_seconds=settings.booking_queue_wait_seconds
+        )
         add_readiness_check(app, "database", sql_readiness_check(engine))
         recovery = run_recovery_loop(
             sessions=sessions,

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from booking_service.clients import Clients
 from booking_service.models import Booking
+from booking_service.service.admission import Admission
 from booking_service.service.placing import BookingRequest, place_booking
 from booking_service.service.recovery import recover_bookings
 
@@ -22,6 +23,7 @@ class Saga:
         return await place_booking(
             sessions=self.sessions,
             clients=self.clients,
+            admission=Admission(limit=100, wait_seconds=5),
             request=request,
             idempotency_wait_seconds=1,
         )

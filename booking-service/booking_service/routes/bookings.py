@@ -3,6 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from booking_service.deps import (
+    AdmissionDep,
     ClientsDep,
     CurrentBooking,
     ListedUser,
@@ -49,8 +50,10 @@ router = APIRouter(prefix="/bookings", tags=["bookings"])
         },
         503: {
             "description": "A service this depends on (`dependency` names it) is unavailable or "
-            "did not answer in time; whatever the booking may hold is settled by recovery. A "
-            "retry with the same Idempotency-Key is a new attempt, not a replay of the 503",
+            "did not answer in time; whatever the booking may hold is settled by recovery. Or "
+            "too many bookings are being placed at once (`reason: busy`): this one waited its "
+            "turn in vain and recorded nothing. A retry with the same Idempotency-Key is a new "
+            "attempt, not a replay of the 503",
             "headers": RETRY_AFTER,
         },
     },
@@ -61,10 +64,12 @@ async def create_booking(
     clients: ClientsDep,
     relay: RelayDep,
     settings: SettingsDep,
+    admission: AdmissionDep,
 ) -> BookingPublic:
     booking = await placing.place_booking(
         sessions=sessions,
         clients=clients,
+        admission=admission,
         request=request,
         idempotency_wait_seconds=settings.idempotency_wait_seconds,
     )

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from booking_service.clients import Clients
 from booking_service.models import Booking
 from booking_service.service import failures, queries, replays, saga
+from booking_service.service.admission import Admission
 from booking_service.statuses import BookingStatus
 from service_kit.errors import ProblemError, ServiceUnavailableError
 
@@ -38,6 +39,7 @@ async def place_booking(
     *,
     sessions: async_sessionmaker[AsyncSession],
     clients: Clients,
+    admission: Admission,
     request: BookingRequest,
     idempotency_wait_seconds: float,
 ) -> Booking:
@@ -48,13 +50,37 @@ async def place_booking(
     is placed anew. Raises the problem the booking failed with.
 
     When event-service said moments ago that the event cannot take this many tickets, the
-    request is refused at once, recording nothing (a repeated key is looked up first).
+    request is refused at once, recording nothing (a repeated key is looked up first), before
+    it waits for its turn (`admission`) and again once admitted.
     """
+    await _refuse_if_known_unavailable(sessions=sessions, clients=clients, request=request)
+    async with admission.slot():
+        await _refuse_if_known_unavailable(sessions=sessions, clients=clients, request=request)
+        return await _place(
+            sessions=sessions,
+            clients=clients,
+            request=request,
+            idempotency_wait_seconds=idempotency_wait_seconds,
+        )
+
+
+async def _refuse_if_known_unavailable(
+    *, sessions: async_sessionmaker[AsyncSession], clients: Clients, request: BookingRequest
+) -> None:
     refusal = clients.events.availability.refusal(request.event_id, request.tickets)
     if refusal is not None and not await replays.key_used(
         sessions=sessions, created_by=request.created_by, idempotency_key=request.idempotency_key
     ):
         raise refusal
+
+
+async def _place(
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    clients: Clients,
+    request: BookingRequest,
+    idempotency_wait_seconds: float,
+) -> Booking:
     booking, recorded = await _record(
         sessions=sessions, request=request, idempotency_wait_seconds=idempotency_wait_seconds
     )
