@@ -1,8 +1,9 @@
 """The email worker: delivers queued notifications in the background, once each, with retries.
 
-A worker claims one due notification at a time with a single atomic `find_one_and_update`
-(`email_status: queued`, `next_attempt_at <= now`), which moves `next_attempt_at` to the end of
-a lease and stamps a fresh `claim_token`. Only the holder of that token may record the outcome,
+A worker claims one due notification at a time with an atomic `find_one_and_update` on its id
+(still `email_status: queued`, `next_attempt_at <= now`; candidates are found in batches, see
+`DueEmails`), which moves `next_attempt_at` to the end of a lease and stamps a fresh
+`claim_token`. Only the holder of that token may record the outcome,
 so any number of workers (replicas) can run side by side and each email is sent once. A worker
 that dies mid-send leaves the claim to expire; the email is then due again and retried.
 The deterministic Message-ID lets mail systems drop the duplicate in that rare case.
@@ -14,6 +15,7 @@ import logging
 import os
 import socket
 import uuid
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -58,23 +60,76 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+# How many due emails one query finds, to be claimed one by one by id. The query costs what the
+# whole queue costs on a store that cannot stop at the first index entry (SecantusDB reads and
+# sorts every due email for it), so it is made once per batch, not once per email.
+CLAIM_BATCH = 50
+
+
+class DueEmails:
+    """Claims due emails, the longest-waiting first, for the workers of one process.
+
+    One indexed query (`email_status: queued`, `next_attempt_at <= now`, oldest due first)
+    finds up to `batch` candidates; each is then claimed with a `find_one_and_update` on its id
+    under the same conditions, so a candidate another worker or replica took meanwhile is
+    skipped, and any number of claimers take each email once.
+    """
+
+    def __init__(
+        self, store: NotificationStore, *, worker_id: str, lease: timedelta, batch: int
+    ) -> None:
+        self.store = store
+        self.worker_id = worker_id
+        self.lease = lease
+        self.batch = batch
+        self._candidates: deque[Any] = deque()
+        self._finding = asyncio.Lock()
+
+    async def claim(self, now: datetime) -> Document | None:
+        """Claim the longest-waiting due email, or None when none is due."""
+        while True:
+            if not self._candidates:
+                async with self._finding:
+                    if not self._candidates:
+                        self._candidates.extend(await self._find(now))
+                    if not self._candidates:
+                        return None
+            claimed = await self._claim(self._candidates.popleft(), now)
+            if claimed is not None:
+                return claimed
+
+    async def _find(self, now: datetime) -> list[Any]:
+        cursor = (
+            self.store.notifications.find(_due(now), {"_id": 1})
+            .sort("next_attempt_at", ASCENDING)
+            .limit(self.batch)
+        )
+        return [document["_id"] async for document in cursor]
+
+    async def _claim(self, notification_id: Any, now: datetime) -> Document | None:
+        return await self.store.notifications.find_one_and_update(
+            {"_id": notification_id, **_due(now)},
+            {
+                "$set": {
+                    "next_attempt_at": now + self.lease,
+                    "claimed_by": self.worker_id,
+                    "claim_token": uuid.uuid4().hex,
+                },
+                "$inc": {"email_attempts": 1},
+            },
+            return_document=ReturnDocument.AFTER,
+        )
+
+
+def _due(now: datetime) -> Document:
+    return {"email_status": EmailStatus.QUEUED.value, "next_attempt_at": {"$lte": now}}
+
+
 async def claim_due_email(
     store: NotificationStore, *, worker_id: str, lease: timedelta, now: datetime
 ) -> Document | None:
     """Atomically take the longest-waiting due email, or None when nothing is due."""
-    return await store.notifications.find_one_and_update(
-        {"email_status": EmailStatus.QUEUED.value, "next_attempt_at": {"$lte": now}},
-        {
-            "$set": {
-                "next_attempt_at": now + lease,
-                "claimed_by": worker_id,
-                "claim_token": uuid.uuid4().hex,
-            },
-            "$inc": {"email_attempts": 1},
-        },
-        sort=[("next_attempt_at", ASCENDING)],
-        return_document=ReturnDocument.AFTER,
-    )
+    return await DueEmails(store, worker_id=worker_id, lease=lease, batch=1).claim(now)
 
 
 async def _record(store: NotificationStore, claimed: Document, update: Mapping[str, Any]) -> bool:
@@ -134,6 +189,7 @@ class EmailWorker:
             max_seconds=settings.email_retry_max_seconds,
         )
         self.worker_id = worker_id or worker_name()
+        self.due = DueEmails(store, worker_id=self.worker_id, lease=self.lease, batch=CLAIM_BATCH)
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -170,9 +226,7 @@ class EmailWorker:
 
     async def deliver_next(self) -> bool:
         """Claim and deliver one due email; False when none is due."""
-        claimed = await claim_due_email(
-            self.store, worker_id=self.worker_id, lease=self.lease, now=utcnow_ms()
-        )
+        claimed = await self.due.claim(utcnow_ms())
         if claimed is None:
             return False
         await self._deliver(claimed)
