@@ -13,6 +13,7 @@ from collections.abc import Coroutine
 from typing import Any
 
 from tests.bench import scenarios
+from tests.bench.rush import RushSize
 from tests.bench.scenarios import Options
 
 
@@ -25,6 +26,11 @@ async def _with_task_dump(work: Coroutine[Any, Any, int]) -> int:
 
     asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, dump)
     return await work
+
+
+def _rush_size(text: str) -> RushSize:
+    tickets, buyers, attempts, most = (int(part) for part in text.split(","))
+    return RushSize(tickets=tickets, buyers=buyers, attempts=attempts, max_tickets=most)
 
 
 def main() -> None:
@@ -52,6 +58,13 @@ def main() -> None:
         help="growth's bookings per buyer at each level (default 10)",
     )
     parser.add_argument(
+        "--rush",
+        type=_rush_size,
+        metavar="TICKETS,BUYERS,ATTEMPTS,MAX",
+        help="the rush's size, e.g. 1000,50,3000,1: 3,000 single-ticket attempts from 50 "
+        "buyers (default 1000,200,5000,4)",
+    )
+    parser.add_argument(
         "--no-ceiling", action="store_true", help="skip measuring the skeleton's ceiling"
     )
     args = parser.parse_args()
@@ -63,6 +76,7 @@ def main() -> None:
         profile=args.profile,
         growth_events=args.growth_events,
         growth_bookings_per_buyer=args.growth_bookings_per_buyer,
+        rush_size=args.rush,
     )
     violations = asyncio.run(_with_task_dump(scenarios.run(names, options)))
     if violations:

@@ -24,6 +24,7 @@ class Options:
     profile: list[str] = field(default_factory=list)
     growth_events: tuple[int, ...] | None = None
     growth_bookings_per_buyer: int | None = None
+    rush_size: rushing.RushSize | None = None
     ceilings: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @property
@@ -43,7 +44,7 @@ class Options:
 
 
 async def rush(options: Options) -> dict[str, Any]:
-    size = rushing.QUICK if options.quick else rushing.FULL
+    size = options.rush_size or (rushing.QUICK if options.quick else rushing.FULL)
     ceiling = await options.ceiling_at(size.buyers, min(size.attempts, 2000))
     with run_platform(workers=options.workers) as platform:
         outcome = await rushing.run_rush(platform, size, profile=options.profile)
