@@ -418,7 +418,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A service this depends on (`dependency` names it) is unavailable or did not answer in time; whatever the booking may hold is settled by recovery. A retry with the same Idempotency-Key is a new attempt, not a replay of the 503. Tokens cannot be verified: user-service's signing keys are unavailable. */
+            /** @description A service this depends on (`dependency` names it) is unavailable or did not answer in time; whatever the booking may hold is settled by recovery. Or too many bookings are being placed at once (`reason: busy`): this one waited its turn in vain and recorded nothing. A retry with the same Idempotency-Key is a new attempt, not a replay of the 503. Tokens cannot be verified: user-service's signing keys are unavailable. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
