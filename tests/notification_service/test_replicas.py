@@ -9,10 +9,11 @@ from contextlib import AsyncExitStack
 from datetime import timedelta
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
 from notification_service.config import NotificationSettings
-from notification_service.delivery import DueEmails, claim_due_email
+from notification_service.delivery import DueEmails
 from notification_service.models import NotificationStore
 from service_kit.clock import utcnow_ms
 from tests.harness.smtp import run_smtp_sink
@@ -42,10 +43,12 @@ async def _store_queued(
     return recipients
 
 
-async def test_claims_by_two_workers_racing_take_each_email_once(
+@pytest.mark.parametrize("batch", [1, 15])
+async def test_claims_by_two_replicas_racing_take_each_email_once(
     make_notification_settings: MakeSettings,
     make_notification_app: MakeApp,
     service_headers: dict[str, str],
+    batch: int,
 ) -> None:
     settings = make_notification_settings(email_worker_enabled=False)
     app = make_notification_app(settings)
@@ -53,38 +56,9 @@ async def test_claims_by_two_workers_racing_take_each_email_once(
         await _store_queued(client, service_headers, 40)
         store: NotificationStore = app.state.store
         lease = timedelta(minutes=1)
-
-        async def claim_all(worker_id: str) -> list[str]:
-            claimed = []
-            while (
-                document := await claim_due_email(
-                    store, worker_id=worker_id, lease=lease, now=utcnow_ms()
-                )
-            ) is not None:
-                claimed.append(str(document["_id"]))
-            return claimed
-
-        results = await asyncio.gather(*(claim_all(f"worker-{n % 2}-{n}") for n in range(8)))
-
-    claimed = [notification_id for result in results for notification_id in result]
-    assert len(claimed) == 40
-    assert len(set(claimed)) == 40
-
-
-async def test_batched_claims_by_two_replicas_racing_take_each_email_once(
-    make_notification_settings: MakeSettings,
-    make_notification_app: MakeApp,
-    service_headers: dict[str, str],
-) -> None:
-    settings = make_notification_settings(email_worker_enabled=False)
-    app = make_notification_app(settings)
-    async with running_client(app) as client:
-        await _store_queued(client, service_headers, 40)
-        store: NotificationStore = app.state.store
-        lease = timedelta(minutes=1)
-        # Two replicas, each finding 15 candidates at a time for its four workers.
+        # Two replicas, each finding `batch` candidates at a time for its four workers.
         replicas = [
-            DueEmails(store, worker_id=f"replica-{n}", lease=lease, batch=15) for n in range(2)
+            DueEmails(store, worker_id=f"replica-{n}", lease=lease, batch=batch) for n in range(2)
         ]
 
         async def claim_all(due: DueEmails) -> list[str]:
