@@ -8,10 +8,14 @@ ARG BASE_IMAGE=python:3.12-slim
 FROM ${BASE_IMAGE} AS build
 ARG SERVICE
 ARG UV_VERSION=0.13.9
+# A slow or flaky link to the package index is retried rather than failing the build (uv's own
+# defaults: 3 retries, 30 s per read).
 ENV UV_COMPILE_BYTECODE=1 \
     UV_LINK_MODE=copy \
     UV_PYTHON_DOWNLOADS=never \
-    UV_PROJECT_ENVIRONMENT=/opt/venv
+    UV_PROJECT_ENVIRONMENT=/opt/venv \
+    UV_HTTP_RETRIES=8 \
+    UV_HTTP_TIMEOUT=120
 WORKDIR /src
 # A build behind a TLS-inspecting proxy passes its CA bundle as the secret `ca_bundle`; it is
 # used for these downloads only and never lands in an image layer.
