@@ -125,13 +125,6 @@ def _due(now: datetime) -> Document:
     return {"email_status": EmailStatus.QUEUED.value, "next_attempt_at": {"$lte": now}}
 
 
-async def claim_due_email(
-    store: NotificationStore, *, worker_id: str, lease: timedelta, now: datetime
-) -> Document | None:
-    """Atomically take the longest-waiting due email, or None when nothing is due."""
-    return await DueEmails(store, worker_id=worker_id, lease=lease, batch=1).claim(now)
-
-
 async def _record(store: NotificationStore, claimed: Document, update: Mapping[str, Any]) -> bool:
     """Apply `update` if the claim is still ours (its lease may have run out and moved on).
 

@@ -10,7 +10,7 @@ import httpx
 from fastapi import FastAPI
 
 from notification_service.config import NotificationSettings
-from notification_service.delivery import claim_due_email
+from notification_service.delivery import DueEmails
 from notification_service.models import NotificationStore
 from service_kit.clock import utcnow_ms
 from tests.harness.ports import free_port
@@ -226,9 +226,8 @@ async def test_delivery_claim_of_a_crashed_worker_is_taken_over_after_its_lease(
     async with running_client(api_only) as client:
         created = await post_notification(client, service_headers, booking_payload(email))
         store: NotificationStore = api_only.state.store
-        crashed = await claim_due_email(
-            store, worker_id="crashed", lease=timedelta(seconds=2.0), now=utcnow_ms()
-        )
+        due = DueEmails(store, worker_id="crashed", lease=timedelta(seconds=2.0), batch=1)
+        crashed = await due.claim(utcnow_ms())
         assert crashed is not None
 
     worker_app = make_notification_app(settings)
