@@ -22,12 +22,16 @@ from fastapi import FastAPI, Request, Response
 from pymongo import AsyncMongoClient, ReturnDocument
 from sqlalchemy import text
 
+from service_kit.settings import SqlServiceSettings
 from service_kit.sql import create_engine
 from service_kit.transport import PooledTransport
 
-POOL_SIZE = 10  # the services' DATABASE_POOL_SIZE default
-HTTP_CONNECTIONS = 100  # the services' HTTP_MAX_CONNECTIONS default
-HTTP_PER_PEER = 16  # and their HTTP_MAX_CONNECTIONS_PER_PEER default
+# The services' defaults for DATABASE_POOL_SIZE, HTTP_MAX_CONNECTIONS and
+# HTTP_MAX_CONNECTIONS_PER_PEER, read from their settings so the two cannot drift apart.
+_DEFAULTS = SqlServiceSettings.model_fields
+POOL_SIZE: int = _DEFAULTS["database_pool_size"].default
+HTTP_CONNECTIONS: int = _DEFAULTS["http_max_connections"].default
+HTTP_PER_PEER: int = _DEFAULTS["http_max_connections_per_peer"].default
 TABLE = """CREATE TABLE IF NOT EXISTS skeleton_bookings (
     id uuid PRIMARY KEY, event_id varchar(64) NOT NULL, tickets integer NOT NULL)"""
 

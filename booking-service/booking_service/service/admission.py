@@ -20,7 +20,6 @@ class Admission:
     most `wait_seconds`."""
 
     def __init__(self, *, limit: int, wait_seconds: float) -> None:
-        self.limit = limit
         self.wait_seconds = wait_seconds
         self._slots = asyncio.Semaphore(limit)
 
