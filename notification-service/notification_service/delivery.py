@@ -1,9 +1,8 @@
 """The email worker: delivers queued notifications in the background, once each, with retries.
 
-A worker claims one due notification at a time with an atomic `find_one_and_update` on its id
-(still `email_status: queued`, `next_attempt_at <= now`; candidates are found in batches, see
-`DueEmails`), which moves `next_attempt_at` to the end of a lease and stamps a fresh
-`claim_token`. Only the holder of that token may record the outcome,
+Due notifications (`email_status: queued`, `next_attempt_at <= now`) are claimed in batches
+with one conditional `update_many` (see `DueEmails`), which moves `next_attempt_at` to the end
+of a lease and stamps a fresh `claim_token`. Only the holder of that token may record the outcome,
 so any number of workers (replicas) can run side by side and each email is sent once. A worker
 that dies mid-send leaves the claim to expire; the email is then due again and retried.
 The deterministic Message-ID lets mail systems drop the duplicate in that rare case.
@@ -22,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from prometheus_client import Counter
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING
 from pymongo.errors import PyMongoError
 
 from notification_service.config import NotificationSettings
@@ -60,19 +59,24 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-# How many due emails one query finds, to be claimed one by one by id. The query costs what the
-# whole queue costs on a store that cannot stop at the first index entry (SecantusDB reads and
-# sorts every due email for it), so it is made once per batch, not once per email.
+# How many due emails one claim takes. Finding them costs what the whole queue costs on a store
+# that cannot stop at the first index entry (SecantusDB reads and sorts every due email for it),
+# and each claim is a round trip, so a batch is found and claimed in three requests, not one per
+# email.
 CLAIM_BATCH = 50
 
 
 class DueEmails:
-    """Claims due emails, the longest-waiting first, for the workers of one process.
+    """Claims due emails in batches, the longest-waiting first, for the workers of one process.
 
     One indexed query (`email_status: queued`, `next_attempt_at <= now`, oldest due first)
-    finds up to `batch` candidates; each is then claimed with a `find_one_and_update` on its id
-    under the same conditions, so a candidate another worker or replica took meanwhile is
-    skipped, and any number of claimers take each email once.
+    finds up to `batch` candidates; one `update_many` claims those still due under a fresh
+    `claim_token` (a candidate another worker or replica took meanwhile no longer matches), and
+    one query by id reads back the ones this claim won. Any number of claimers take each email
+    once. The workers then take the claimed emails one by one; an email whose lease has less
+    than half left by then (a slow mail server) is handed back unsent rather than sent so late
+    that its lease could run out mid-send, and `release_unsent` hands back what a stopping
+    worker claimed and never started.
     """
 
     def __init__(
@@ -82,43 +86,72 @@ class DueEmails:
         self.worker_id = worker_id
         self.lease = lease
         self.batch = batch
-        self._candidates: deque[Any] = deque()
-        self._finding = asyncio.Lock()
+        self._claimed: deque[Document] = deque()
+        self._claiming = asyncio.Lock()
 
     async def claim(self, now: datetime) -> Document | None:
-        """Claim the longest-waiting due email, or None when none is due."""
+        """Take the longest-waiting due email claimed for this process, or None when none is due."""
         while True:
-            if not self._candidates:
-                async with self._finding:
-                    if not self._candidates:
-                        self._candidates.extend(await self._find(now))
-                    if not self._candidates:
+            if not self._claimed:
+                async with self._claiming:
+                    if not self._claimed:
+                        self._claimed.extend(await self._claim_batch(now))
+                    if not self._claimed:
                         return None
-            claimed = await self._claim(self._candidates.popleft(), now)
-            if claimed is not None:
+            claimed = self._claimed.popleft()
+            if claimed["next_attempt_at"] - utcnow_ms() > self.lease / 2:
                 return claimed
+            await self._hand_back([claimed])
 
-    async def _find(self, now: datetime) -> list[Any]:
-        cursor = (
+    async def release_unsent(self) -> None:
+        """Hand back every email claimed here and not yet taken by a worker."""
+        unsent, self._claimed = list(self._claimed), deque()
+        if unsent:
+            await self._hand_back(unsent)
+
+    async def _claim_batch(self, now: datetime) -> list[Document]:
+        found = (
             self.store.notifications.find(_due(now), {"_id": 1})
             .sort("next_attempt_at", ASCENDING)
             .limit(self.batch)
         )
-        return [document["_id"] async for document in cursor]
-
-    async def _claim(self, notification_id: Any, now: datetime) -> Document | None:
-        return await self.store.notifications.find_one_and_update(
-            {"_id": notification_id, **_due(now)},
+        ids = [document["_id"] async for document in found]
+        if not ids:
+            return []
+        token = uuid.uuid4().hex
+        await self.store.notifications.update_many(
+            {"_id": {"$in": ids}, **_due(now)},
             {
                 "$set": {
                     "next_attempt_at": now + self.lease,
                     "claimed_by": self.worker_id,
-                    "claim_token": uuid.uuid4().hex,
+                    "claim_token": token,
                 },
                 "$inc": {"email_attempts": 1},
             },
-            return_document=ReturnDocument.AFTER,
         )
+        won = {
+            document["_id"]: document
+            async for document in self.store.notifications.find(
+                {"_id": {"$in": ids}, "claim_token": token}
+            )
+        }
+        return [won[notification_id] for notification_id in ids if notification_id in won]
+
+    async def _hand_back(self, claimed: list[Document]) -> None:
+        """Make claimed, unsent emails due again at once, as if this claim had not happened."""
+        for token in {document["claim_token"] for document in claimed}:
+            await self.store.notifications.update_many(
+                {
+                    "_id": {"$in": [d["_id"] for d in claimed if d["claim_token"] == token]},
+                    "claim_token": token,
+                },
+                {
+                    "$set": {"next_attempt_at": utcnow_ms()},
+                    "$unset": {"claim_token": ""},
+                    "$inc": {"email_attempts": -1},
+                },
+            )
 
 
 def _due(now: datetime) -> Document:
@@ -199,6 +232,10 @@ class EmailWorker:
         async with asyncio.TaskGroup() as group:
             for _ in range(self.concurrency):
                 group.create_task(self._deliver_until_stopped())
+        try:
+            await self.due.release_unsent()
+        except PyMongoError as exc:
+            logger.warning("could not hand back claimed emails (%s); their leases expire", exc)
 
     async def _deliver_until_stopped(self) -> None:
         while not self._stopping:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tests.bench import cpu
+from tests.bench import cpu, store
 from tests.bench.checks import Expected
 from tests.bench.load import LoadResult, client, create_event, fire, register_buyers
 from tests.bench.platform import Platform, admin_token
@@ -58,11 +58,13 @@ async def run_rush(
             )
 
         with profiling(list(profile), "rush"):
+            counted = store.counters(platform.mongo_url)
             before, started = cpu.snapshot(), time.time()
             result = await fire(
                 size.attempts, size.buyers, book, keep_body=lambda r: r.status_code == 201
             )
             cores = cpu.share(before, cpu.snapshot(), result.elapsed)
+            served = store.counters(platform.mongo_url)
     expected = Expected()
     confirmed = [call for call in result.calls if call.status == 201]
     for call in confirmed:
@@ -90,6 +92,7 @@ async def run_rush(
         "refused_p99_ms": result.latency_ms(99, 409),
         "timeouts": result.statuses[0],
         "cpu_cores": cores,
+        "store_ops_per_booking": store.per_booking(counted, served, len(confirmed)),
     }
     return RushOutcome(figures, expected, result)
 

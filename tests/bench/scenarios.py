@@ -81,6 +81,7 @@ async def rush(options: Options) -> dict[str, Any]:
                 "ceiling_p50_ms",
                 "ceiling_p99_ms",
                 "timeouts",
+                "store_ops_per_booking",
             )
         ],
     )

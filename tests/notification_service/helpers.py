@@ -17,6 +17,7 @@ from cryptography.x509.oid import NameOID
 from websockets.asyncio.client import ClientConnection
 
 from tests.harness.smtp import SmtpSink
+from tests.utils.users import random_email
 from tests.utils.waiting import eventually
 
 T = TypeVar("T")
@@ -43,6 +44,19 @@ def booking_payload(user_email: str, **overrides: Any) -> dict[str, Any]:
     }
     payload.update(overrides)
     return payload
+
+
+async def store_queued(client: httpx.AsyncClient, headers: dict[str, str], count: int) -> list[str]:
+    """Store `count` booking notifications for fresh recipients, their emails queued."""
+    recipients = [random_email("queued") for _ in range(count)]
+    responses = await asyncio.gather(
+        *(
+            client.post("/notifications", json=booking_payload(email), headers=headers)
+            for email in recipients
+        )
+    )
+    assert all(response.status_code == 201 for response in responses)
+    return recipients
 
 
 def generic_payload(user_email: str, **overrides: Any) -> dict[str, Any]:

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from contextlib import AsyncExitStack
 from datetime import timedelta
 
-import httpx
 import pytest
 from fastapi import FastAPI
 
@@ -17,9 +16,8 @@ from notification_service.delivery import DueEmails
 from notification_service.models import NotificationStore
 from service_kit.clock import utcnow_ms
 from tests.harness.smtp import run_smtp_sink
-from tests.notification_service.helpers import booking_payload
+from tests.notification_service.helpers import store_queued
 from tests.utils.asgi import running_client
-from tests.utils.users import random_email
 from tests.utils.waiting import eventually
 
 MakeSettings = Callable[..., NotificationSettings]
@@ -27,20 +25,6 @@ MakeApp = Callable[[NotificationSettings], FastAPI]
 EMAILS = 60
 
 logger = logging.getLogger(__name__)
-
-
-async def _store_queued(
-    client: httpx.AsyncClient, headers: dict[str, str], count: int
-) -> list[str]:
-    recipients = [random_email("replica") for _ in range(count)]
-    responses = await asyncio.gather(
-        *(
-            client.post("/notifications", json=booking_payload(email), headers=headers)
-            for email in recipients
-        )
-    )
-    assert all(response.status_code == 201 for response in responses)
-    return recipients
 
 
 @pytest.mark.parametrize("batch", [1, 15])
@@ -53,7 +37,7 @@ async def test_claims_by_two_replicas_racing_take_each_email_once(
     settings = make_notification_settings(email_worker_enabled=False)
     app = make_notification_app(settings)
     async with running_client(app) as client:
-        await _store_queued(client, service_headers, 40)
+        await store_queued(client, service_headers, 40)
         store: NotificationStore = app.state.store
         lease = timedelta(minutes=1)
         # Two replicas, each finding `batch` candidates at a time for its four workers.
@@ -86,7 +70,7 @@ async def test_two_replicas_deliver_every_queued_email_exactly_once(
         no_worker = settings.model_copy(update={"email_worker_enabled": False})
         api_only = make_notification_app(no_worker)
         async with running_client(api_only) as client:
-            recipients = await _store_queued(client, service_headers, EMAILS)
+            recipients = await store_queued(client, service_headers, EMAILS)
             store: NotificationStore = api_only.state.store
 
             replicas = [make_notification_app(settings) for _ in range(2)]
