@@ -88,20 +88,25 @@ class DueEmails:
         self.batch = batch
         self._claimed: deque[Document] = deque()
         self._claiming = asyncio.Lock()
+        self.lost = 0  # candidates another claimer took between finding and claiming them
 
     async def claim(self, now: datetime) -> Document | None:
         """Take the longest-waiting due email claimed for this process, or None when none is due."""
         while True:
             if not self._claimed:
                 async with self._claiming:
-                    if not self._claimed:
-                        self._claimed.extend(await self._claim_batch(now))
-                    if not self._claimed:
-                        return None
+                    # Another claimer may win every candidate found: then look again.
+                    while not self._claimed:
+                        found, won = await self._claim_batch(now)
+                        if not found:
+                            return None
+                        self.lost += found - len(won)
+                        self._claimed.extend(won)
             claimed = self._claimed.popleft()
             if claimed["next_attempt_at"] - utcnow_ms() > self.lease / 2:
                 return claimed
             await self._hand_back([claimed])
+            now = utcnow_ms()  # what was handed back is due from now on
 
     async def release_unsent(self) -> None:
         """Hand back every email claimed here and not yet taken by a worker."""
@@ -109,7 +114,8 @@ class DueEmails:
         if unsent:
             await self._hand_back(unsent)
 
-    async def _claim_batch(self, now: datetime) -> list[Document]:
+    async def _claim_batch(self, now: datetime) -> tuple[int, list[Document]]:
+        """How many emails were found due, and those of them this claim won."""
         found = (
             self.store.notifications.find(_due(now), {"_id": 1})
             .sort("next_attempt_at", ASCENDING)
@@ -117,7 +123,7 @@ class DueEmails:
         )
         ids = [document["_id"] async for document in found]
         if not ids:
-            return []
+            return 0, []
         token = uuid.uuid4().hex
         await self.store.notifications.update_many(
             {"_id": {"$in": ids}, **_due(now)},
@@ -136,7 +142,7 @@ class DueEmails:
                 {"_id": {"$in": ids}, "claim_token": token}
             )
         }
-        return [won[notification_id] for notification_id in ids if notification_id in won]
+        return len(ids), [won[notification_id] for notification_id in ids if notification_id in won]
 
     async def _hand_back(self, claimed: list[Document]) -> None:
         """Make claimed, unsent emails due again at once, as if this claim had not happened."""

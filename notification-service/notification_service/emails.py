@@ -28,6 +28,7 @@ class EmailRenderer:
         self.wording = wording
         self.html = Environment(
             loader=PackageLoader("notification_service", "templates"),
+            auto_reload=False,  # shipped with the package: no file checks on every render
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,

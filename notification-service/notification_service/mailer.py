@@ -1,5 +1,7 @@
 """Sending one email over SMTP (aiosmtplib), with failures sorted into retry or give up."""
 
+import asyncio
+import socket
 import ssl
 from email.message import EmailMessage
 
@@ -48,11 +50,15 @@ class SmtpMailer:
         self.timeout = settings.smtp_timeout_seconds
         self.sender = settings.sender_address
         self.tls_context: ssl.SSLContext | None = None
+        self.local_hostname: str | None = None
         if self.security != SmtpSecurity.NONE:
             cafile = str(settings.smtp_ca_file) if settings.smtp_ca_file else None
             self.tls_context = ssl.create_default_context(cafile=cafile)
 
     async def send(self, message: EmailMessage, *, recipient: str) -> None:
+        if self.local_hostname is None:
+            # The name EHLO gives: looked up once, not by aiosmtplib in a thread for every email.
+            self.local_hostname = await asyncio.to_thread(socket.getfqdn)
         try:
             await aiosmtplib.send(
                 message,
@@ -66,6 +72,7 @@ class SmtpMailer:
                 start_tls=self.security == SmtpSecurity.STARTTLS,
                 tls_context=self.tls_context,
                 timeout=self.timeout,
+                local_hostname=self.local_hostname,
             )
         except aiosmtplib.SMTPException as exc:
             raise DeliveryError(_describe(exc), permanent=_is_permanent(exc)) from exc

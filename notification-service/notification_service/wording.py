@@ -104,6 +104,7 @@ class Wording:
         # email's HTML part escapes what it inserts.
         self.env = Environment(
             loader=PackageLoader("notification_service", "templates"),
+            auto_reload=False,  # shipped with the package: no file checks on every render
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,

@@ -56,8 +56,9 @@ async def test_claims_by_two_replicas_racing_take_each_email_once(
     claimed = [notification_id for result in results for notification_id in result]
     assert len(claimed) == 40
     assert len(set(claimed)) == 40
-    assert any(results[0::2]), "replica 0 took none"
-    assert any(results[1::2]), "replica 1 took none"
+    # The replicas raced: each took some, or one found candidates the other claimed first.
+    both_took = any(results[0::2]) and any(results[1::2])
+    assert both_took or sum(due.lost for due in replicas) > 0
 
 
 async def test_two_replicas_deliver_every_queued_email_exactly_once(
