@@ -23,6 +23,19 @@ class EventSettings(MongoServiceSettings):
         "process show at once, others (another replica) within this time (0: never reuse).",
     )
 
+    catalogue_directory: bool = Field(
+        default=True,
+        description="Answer GET /events from an in-memory index of the catalogue (reading "
+        "only the page from MongoDB); off: every listing is a query of the store.",
+    )
+    catalogue_refresh_seconds: float = Field(
+        default=1,
+        gt=0,
+        le=60,
+        description="How often the in-memory index reads the events changed meanwhile: "
+        "changes made through another replica show in listings within this time.",
+    )
+
     token_version_cache_seconds: float = Field(
         default=2,
         ge=0,

@@ -5,6 +5,7 @@ from fastapi import Depends
 
 from event_service.clients.users import AccessStates
 from event_service.models import EventStore
+from event_service.service.directory import Directory
 from event_service.service.listings import RecentListings
 from service_kit.auth import CurrentPrincipal, Principal, Role
 from service_kit.deps import app_state
@@ -15,6 +16,7 @@ from service_kit.openapi import RETRY_AFTER, answers
 StoreDep = Annotated[EventStore, Depends(mongo_store("store"))]
 AccessStatesDep = Annotated[AccessStates, Depends(app_state("access_states"))]
 ListingsDep = Annotated[RecentListings, Depends(app_state("listings"))]
+DirectoryDep = Annotated[Directory | None, Depends(app_state("directory"))]
 
 
 class TokenOutdatedError(UnauthorizedError):

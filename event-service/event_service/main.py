@@ -10,13 +10,14 @@ from event_service.clients.users import AccessStates
 from event_service.config import EventSettings
 from event_service.models import EventStore
 from event_service.routes import events_router, tickets_router
+from event_service.service.directory import Directory
 from event_service.service.listings import RecentListings
 from event_service.service.repair import repair_ticket_ledger, run_repair_loop
 from service_kit.app import create_service_app
 from service_kit.auth import JwksVerifier
 from service_kit.health import add_readiness_check
 from service_kit.http import create_http_client
-from service_kit.loops import background_tasks
+from service_kit.loops import background_tasks, run_periodically
 from service_kit.mongo import create_mongo_client, mongo_readiness_check, require_mongo
 from service_kit.retry import RetryPolicy
 from service_kit.service_auth import ServiceAuth, ServiceTokenProvider
@@ -55,7 +56,16 @@ def create_app(
         await require_mongo(mongo, settings.mongo_url)
         store = await EventStore.open(mongo, settings.event_mongo_db)
         app.state.store = store
-        app.state.listings = RecentListings(ttl_seconds=settings.listing_cache_seconds)
+        directory = (
+            Directory(store, refresh_seconds=settings.catalogue_refresh_seconds)
+            if settings.catalogue_directory
+            else None
+        )
+        app.state.directory = directory
+        app.state.listings = RecentListings(
+            ttl_seconds=settings.listing_cache_seconds,
+            on_change=directory.mark_stale if directory else None,
+        )
         app.state.token_verifier = JwksVerifier.from_settings(settings, http_client)
         assert settings.service_client_id is not None
         assert settings.service_client_secret is not None
@@ -79,8 +89,21 @@ def create_app(
         repair = run_repair_loop(
             store=store, grace=grace, interval=settings.repair_interval_seconds
         )
+        jobs = [("ticket-ledger-repair", repair)]
+        if directory is not None:
+            await directory.load()
+            jobs.append(
+                (
+                    "catalogue-directory",
+                    run_periodically(
+                        directory.refresh,
+                        interval=settings.catalogue_refresh_seconds,
+                        name="catalogue directory refresh",
+                    ),
+                )
+            )
         try:
-            async with background_tasks(("ticket-ledger-repair", repair)):
+            async with background_tasks(*jobs):
                 yield
         finally:
             await http_client.aclose()

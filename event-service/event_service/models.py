@@ -65,6 +65,7 @@ class EventStore:
         await events.create_index([("organizer_id", ASCENDING), ("starts_at", ASCENDING)])
         await events.create_index([("status", ASCENDING), ("starts_at", ASCENDING)])
         await events.create_index([("pending_ops.attempt", ASCENDING)], sparse=True)
+        await events.create_index([("updated_at", ASCENDING)])  # the directory's refresh
         await ledger.create_index(
             [("event_id", ASCENDING), ("reference", ASCENDING), ("direction", ASCENDING)],
             unique=True,

@@ -1,5 +1,6 @@
 """With its MongoDB server gone, event-service answers 503 at once, naming the store."""
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -38,13 +39,33 @@ async def client(
 
 
 async def test_list_events_with_mongo_down_is_prompt_503_naming_the_store(
-    client: httpx.AsyncClient, mongo: StoppableMongo
+    client: httpx.AsyncClient, mongo: StoppableMongo, organizer: TestUser
 ) -> None:
+    created = await client.post("/events", json=event_body(), headers=organizer.headers)
+    assert created.status_code == 201
     assert (await client.get("/events")).status_code == 200
     mongo.stop()
 
     started = time.monotonic()
-    response = await client.get("/events")
+    response = await client.get("/events")  # the directory finds the page; the store is gone
+
+    assert time.monotonic() - started < PROMPT_SECONDS
+    assert_store_unavailable(response)
+
+
+async def test_an_empty_listing_is_not_answered_from_a_directory_that_cannot_refresh(
+    mongo: StoppableMongo,
+    make_event_settings: EventSettingsFactory,
+    platform_transport: RoutingTransport,
+) -> None:
+    settings = make_event_settings(mongo_url=mongo.url, catalogue_refresh_seconds=0.2)
+    async with running_client(create_app(settings, http_transport=platform_transport)) as client:
+        assert (await client.get("/events", params={"q": "nothing-matches"})).status_code == 200
+        mongo.stop()
+        await asyncio.sleep(0.7)  # past three refreshes' time: the directory is stale
+
+        started = time.monotonic()
+        response = await client.get("/events", params={"q": "nothing-matches"})
 
     assert time.monotonic() - started < PROMPT_SECONDS
     assert_store_unavailable(response)

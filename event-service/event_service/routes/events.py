@@ -4,7 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from event_service.deps import CurrentPerson, ListingsDep, OrganizerPrincipal, StoreDep
+from event_service.deps import (
+    CurrentPerson,
+    DirectoryDep,
+    ListingsDep,
+    OrganizerPrincipal,
+    StoreDep,
+)
 from event_service.models import event_public
 from event_service.schemas import EventCreate, EventPublic, EventQuery, EventUpdate
 from event_service.service import catalogue
@@ -45,10 +51,16 @@ async def list_events(
     response: Response,
     store: StoreDep,
     listings: ListingsDep,
+    directory: DirectoryDep,
     query: Annotated[EventQuery, Query()],
 ) -> list[EventPublic]:
     documents, total = await listings.get(
-        query, lambda: catalogue.list_events(store=store, query=query)
+        query,
+        lambda: (
+            directory.list_events(query)
+            if directory is not None
+            else catalogue.list_events(store=store, query=query)
+        ),
     )
     response.headers["X-Total-Count"] = str(total)
     return [event_public(document) for document in documents]

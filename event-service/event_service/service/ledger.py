@@ -168,5 +168,9 @@ async def undo_attempt(*, store: EventStore, entry: Document, attempt: ObjectId)
     step = TicketDirection(entry["direction"]).counter_step(entry["quantity"])
     await store.events.update_one(
         {"_id": entry["event_id"], "pending_ops.attempt": attempt},
-        {"$inc": {"available_tickets": -step}, "$pull": {"pending_ops": {"attempt": attempt}}},
+        {
+            "$inc": {"available_tickets": -step},
+            "$pull": {"pending_ops": {"attempt": attempt}},
+            "$set": {"updated_at": utcnow_ms()},
+        },
     )

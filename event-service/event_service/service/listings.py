@@ -31,15 +31,19 @@ class RecentListings:
         ttl_seconds: float,
         max_entries: int = 1000,
         clock: Callable[[], float] = time.monotonic,
+        on_change: Callable[[], None] | None = None,
     ) -> None:
         self.ttl_seconds = ttl_seconds
         self.max_entries = max_entries
         self.clock = clock
+        self.on_change = on_change
         self._answers: dict[str, _Answer] = {}
 
     def forget(self) -> None:
         """Something changed: no answer from before may be reused."""
         self._answers.clear()
+        if self.on_change is not None:
+            self.on_change()
 
     async def get(self, query: EventQuery, load: Callable[[], Awaitable[Listing]]) -> Listing:
         if self.ttl_seconds <= 0:

@@ -1,0 +1,220 @@
+"""The catalogue's directory: an in-memory index that answers `GET /events` without a scan.
+
+A listing filters, counts and sorts the whole catalogue. A store without a text index cannot
+answer a search by words from an index at all, and SecantusDB reads every event for any
+listing (about a second of its one core at 10,000 events). The directory keeps, per event,
+only what listings filter and sort on; a listing is worked out in memory, and only its page is
+read from the store, by id.
+
+It is loaded at startup and kept current by reading what changed since it last looked, every
+`refresh_seconds` and, after a change made through this process (`mark_stale`), before the
+next listing: so this process's own changes show at once, another replica's within
+`refresh_seconds`. Two indexed queries find the changes: events whose `updated_at` (set by
+every write) is at most `OVERLAP` older than the previous look, for writes stamped a moment
+before they landed, and events whose id is newer than any seen, for events inserted straight
+into the store. Events restored from elsewhere (older ids and stamps) show after a restart.
+
+A directory that has not looked for three refreshes' time (the store is down) answers no
+listing: the listing waits for a refresh, and fails with the store, as without the directory.
+
+A search finds events where every word appears, ignoring case, in the title, description or
+venue: on every store the same.
+"""
+
+import asyncio
+import bisect
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bson import ObjectId
+
+from event_service.models import Document, EventStore
+from event_service.schemas import EventQuery
+from service_kit.clock import utcnow_ms
+
+OVERLAP = timedelta(seconds=2)
+STALE_AFTER_REFRESHES = 3
+FIELDS = {
+    "starts_at": 1,
+    "status": 1,
+    "category": 1,
+    "city": 1,
+    "organizer_id": 1,
+    "available_tickets": 1,
+    "title": 1,
+    "description": 1,
+    "venue": 1,
+}
+Key = tuple[datetime, ObjectId]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What listings filter and sort on, for one event."""
+
+    id: ObjectId
+    starts_at: datetime
+    status: str
+    category: str | None
+    city: str | None  # case-folded
+    organizer_id: str | None
+    available: int
+    text: str  # title, description and venue, case-folded
+
+    @classmethod
+    def of(cls, document: Document) -> "Entry":
+        words = (document.get(field) or "" for field in ("title", "description", "venue"))
+        city = document.get("city")
+        return cls(
+            id=document["_id"],
+            starts_at=document["starts_at"],
+            status=document["status"],
+            category=document.get("category"),
+            city=city.casefold() if city else None,
+            organizer_id=document.get("organizer_id"),
+            available=document.get("available_tickets", 0),
+            text="\n".join(words).casefold(),
+        )
+
+    @property
+    def key(self) -> Key:
+        return (self.starts_at, self.id)
+
+
+def _conditions(
+    query: EventQuery, now: datetime
+) -> tuple[datetime | None, list[Callable[[Entry], bool]]]:
+    """The lowest start to look from (exclusive), and the tests an entry must pass."""
+    lower = [bound for bound in (query.starts_after,) if bound is not None]
+    if not query.include_past:
+        lower.append(now)
+    # The likeliest to rule an entry out first: each test runs on what the ones before kept.
+    tests: list[Callable[[Entry], bool]] = []
+    if query.category is not None:
+        category = query.category.value
+        tests.append(lambda entry: entry.category == category)
+    if query.city is not None:
+        city = query.city.casefold()
+        tests.append(lambda entry: entry.city == city)
+    if query.organizer_id is not None:
+        organizer = query.organizer_id
+        tests.append(lambda entry: entry.organizer_id == organizer)
+    tests.extend(_mentions(word) for word in (query.q or "").casefold().split())
+    if query.starts_before is not None:
+        before = query.starts_before
+        tests.append(lambda entry: entry.starts_at < before)
+    if query.available_only:
+        tests.append(lambda entry: entry.available > 0)
+    status = query.status.value
+    tests.append(lambda entry: entry.status == status)
+    return (max(lower) if lower else None), tests
+
+
+def _mentions(word: str) -> Callable[[Entry], bool]:
+    return lambda entry: word in entry.text
+
+
+class Directory:
+    def __init__(self, store: EventStore, *, refresh_seconds: float) -> None:
+        self.store = store
+        # A listing is never answered from a directory this old: while the store cannot be
+        # reached, listings fail (503) as they would without the directory.
+        self.stale_after = timedelta(seconds=STALE_AFTER_REFRESHES * refresh_seconds)
+        self.loaded = False
+        self._entries: dict[ObjectId, Entry] = {}
+        self._order: list[Key] = []  # every entry's key, in start order
+        self._sorted: list[Entry] = []  # the entries, in the same order
+        self._looked_at: datetime | None = None  # when the last refresh (or load) began
+        self._newest_id: ObjectId | None = None
+        self._wanted = 0  # changes made through this process, counted
+        self._have = 0  # of those, how many the last refresh had seen
+        self._refreshing = asyncio.Lock()
+
+    async def load(self) -> None:
+        """Read every event."""
+        looked_at = utcnow_ms()
+        entries: dict[ObjectId, Entry] = {}
+        async for document in self.store.events.find({}, FIELDS):
+            entries[document["_id"]] = Entry.of(document)
+        self._entries = entries
+        self._sorted = sorted(entries.values(), key=lambda entry: entry.key)
+        self._order = [entry.key for entry in self._sorted]
+        self._newest_id = max(entries, default=None)
+        self._looked_at = looked_at
+        self.loaded = True
+
+    async def refresh(self, wanted: int = -1) -> None:
+        """Take in the events changed since the last look (all of them if the count differs).
+
+        With `wanted`, only if no refresh since has seen that many of this process's changes.
+        """
+        async with self._refreshing:
+            if self._have >= wanted >= 0:
+                return
+            started = self._wanted
+            await self._refresh()
+            self._have = max(self._have, started)
+
+    def mark_stale(self) -> None:
+        """A change was made through this process: the next listing refreshes first."""
+        self._wanted += 1
+
+    async def list_events(self, query: EventQuery) -> tuple[list[Document], int]:
+        """The page of events `query` asks for, soonest first, and how many match in all."""
+        if self._looked_at is None or utcnow_ms() - self._looked_at > self.stale_after:
+            await self.refresh()
+        elif self._have < self._wanted:
+            await self.refresh(self._wanted)
+        ids, total = self.find(query, utcnow_ms())
+        if not ids:
+            return [], total
+        found = {
+            document["_id"]: document
+            async for document in self.store.events.find({"_id": {"$in": ids}})
+        }
+        return [found[event_id] for event_id in ids if event_id in found], total
+
+    def find(self, query: EventQuery, now: datetime) -> tuple[list[ObjectId], int]:
+        """The ids of the page `query` asks for, and the number of matches."""
+        after, tests = _conditions(query, now)
+        start = bisect.bisect_right(self._order, (after, _MAX_ID)) if after is not None else 0
+        matches = self._sorted[start:]
+        for test in tests:
+            matches = list(filter(test, matches))
+        page = matches[query.offset : query.offset + query.limit]
+        return [entry.id for entry in page], len(matches)
+
+    async def _refresh(self) -> None:
+        if not self.loaded or self._looked_at is None:
+            await self.load()
+            return
+        looked_at = utcnow_ms()
+        changed = self.store.events.find(
+            {"updated_at": {"$gte": self._looked_at - OVERLAP}}, FIELDS
+        )
+        async for document in changed:
+            self._put(Entry.of(document))
+        if self._newest_id is not None:
+            async for document in self.store.events.find({"_id": {"$gt": self._newest_id}}, FIELDS):
+                self._put(Entry.of(document))
+        self._looked_at = looked_at
+
+    def _put(self, entry: Entry) -> None:
+        if self._newest_id is None or entry.id > self._newest_id:
+            self._newest_id = entry.id
+        old = self._entries.get(entry.id)
+        self._entries[entry.id] = entry
+        if old is not None:
+            at = bisect.bisect_left(self._order, old.key)
+            if old.key == entry.key:
+                self._sorted[at] = entry
+                return
+            del self._order[at]
+            del self._sorted[at]
+        at = bisect.bisect_left(self._order, entry.key)
+        self._order.insert(at, entry.key)
+        self._sorted.insert(at, entry)
+
+
+_MAX_ID = ObjectId("f" * 24)
