@@ -6,11 +6,13 @@ cities and dates, with titles made of a small vocabulary so searches match some 
 
 import io
 import random
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import psycopg
 from bson import Decimal128, ObjectId
 from pymongo import MongoClient
@@ -66,7 +68,7 @@ def _event(draw: random.Random, now: datetime, tickets: int) -> dict[str, Any]:
 
 
 def seed_events(platform: Platform, count: int, *, tickets: int = 100, seed: int = 3) -> list[str]:
-    """Insert `count` events; returns their ids."""
+    """Insert `count` events; returns their ids once event-service lists every one of them."""
     draw = random.Random(seed + count)
     now = datetime.now(UTC).replace(microsecond=0)
     ids: list[str] = []
@@ -76,7 +78,22 @@ def seed_events(platform: Platform, count: int, *, tickets: int = 100, seed: int
             batch = [_event(draw, now, tickets) for _ in range(min(BATCH, count - start))]
             events.insert_many(batch, ordered=False)
             ids += [str(document["_id"]) for document in batch]
+        upcoming = events.count_documents({"status": "scheduled", "starts_at": {"$gt": now}})
+    _until_listed(platform, upcoming)
     return ids
+
+
+def _until_listed(platform: Platform, upcoming: int, *, within: float = 180) -> None:
+    """Wait until `GET /events` counts `upcoming` events (its directory has read the seed)."""
+    deadline = time.monotonic() + within
+    while True:
+        response = httpx.get(f"{platform.events}/events", params={"limit": 1}, timeout=30)
+        listed = int(response.headers.get("X-Total-Count", -1))
+        if listed >= upcoming:
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"event-service lists {listed} of {upcoming} seeded events")
+        time.sleep(0.5)
 
 
 def seed_bookings(platform: Platform, count: int, *, user_id: uuid.UUID | None = None) -> None:
