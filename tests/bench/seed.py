@@ -77,7 +77,13 @@ def seed_events(platform: Platform, count: int, *, tickets: int = 100, seed: int
         for start in range(0, count, BATCH):
             batch = [_event(draw, now, tickets) for _ in range(min(BATCH, count - start))]
             events.insert_many(batch, ordered=False)
-            ids += [str(document["_id"]) for document in batch]
+            # Stamped as written, as the services do: event-service's directory reads the
+            # events changed since it last looked by `updated_at`.
+            written = [document["_id"] for document in batch]
+            events.update_many(
+                {"_id": {"$in": written}}, {"$set": {"updated_at": datetime.now(UTC)}}
+            )
+            ids += [str(event_id) for event_id in written]
         upcoming = events.count_documents({"status": "scheduled", "starts_at": {"$gt": now}})
     _until_listed(platform, upcoming)
     return ids

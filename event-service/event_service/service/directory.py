@@ -9,10 +9,11 @@ read from the store, by id.
 It is loaded at startup and kept current by reading what changed since it last looked, every
 `refresh_seconds` and, after a change made through this process (`mark_stale`), before the
 next listing: so this process's own changes show at once, another replica's within
-`refresh_seconds`. Two indexed queries find the changes: events whose `updated_at` (set by
-every write) is at most `OVERLAP` older than the previous look, for writes stamped a moment
-before they landed, and events whose id is newer than any seen, for events inserted straight
-into the store. Events restored from elsewhere (older ids and stamps) show after a restart.
+`refresh_seconds`. An indexed query finds the changes: events whose `updated_at` (set by every
+write) is at most `OVERLAP` older than the previous look, for writes stamped a moment before
+they landed. So whatever writes events must stamp `updated_at` when it writes; events put into
+the store with older stamps (a restore) show after a restart. (Ids are no help: SecantusDB
+answers a range of ids by reading every event.)
 
 A directory that has not looked for three refreshes' time (the store is down) answers no
 listing: the listing waits for a refresh, and fails with the store, as without the directory.
@@ -126,7 +127,6 @@ class Directory:
         self._order: list[Key] = []  # every entry's key, in start order
         self._sorted: list[Entry] = []  # the entries, in the same order
         self._looked_at: datetime | None = None  # when the last refresh (or load) began
-        self._newest_id: ObjectId | None = None
         self._wanted = 0  # changes made through this process, counted
         self._have = 0  # of those, how many the last refresh had seen
         self._refreshing = asyncio.Lock()
@@ -140,7 +140,6 @@ class Directory:
         self._entries = entries
         self._sorted = sorted(entries.values(), key=lambda entry: entry.key)
         self._order = [entry.key for entry in self._sorted]
-        self._newest_id = max(entries, default=None)
         self._looked_at = looked_at
         self.loaded = True
 
@@ -195,14 +194,9 @@ class Directory:
         )
         async for document in changed:
             self._put(Entry.of(document))
-        if self._newest_id is not None:
-            async for document in self.store.events.find({"_id": {"$gt": self._newest_id}}, FIELDS):
-                self._put(Entry.of(document))
         self._looked_at = looked_at
 
     def _put(self, entry: Entry) -> None:
-        if self._newest_id is None or entry.id > self._newest_id:
-            self._newest_id = entry.id
         old = self._entries.get(entry.id)
         self._entries[entry.id] = entry
         if old is not None:
