@@ -40,6 +40,7 @@ WORDS = [
     "comedy",
 ]
 BATCH = 2000
+TOUCH_BATCH = 200
 
 
 def _event(draw: random.Random, now: datetime, tickets: int) -> dict[str, Any]:
@@ -77,13 +78,15 @@ def seed_events(platform: Platform, count: int, *, tickets: int = 100, seed: int
         for start in range(0, count, BATCH):
             batch = [_event(draw, now, tickets) for _ in range(min(BATCH, count - start))]
             events.insert_many(batch, ordered=False)
-            # Stamped as written, as the services do: event-service's directory reads the
-            # events changed since it last looked by `updated_at`.
-            written = [document["_id"] for document in batch]
+            ids += [str(document["_id"]) for document in batch]
+        # Stamped as written, as the services do: event-service's directory finds the events
+        # changed since it last looked by `updated_at`, so a stamp must not be seconds older
+        # than its write. Small batches land within moments of their stamp.
+        for start in range(0, len(ids), TOUCH_BATCH):
+            touched = [ObjectId(event_id) for event_id in ids[start : start + TOUCH_BATCH]]
             events.update_many(
-                {"_id": {"$in": written}}, {"$set": {"updated_at": datetime.now(UTC)}}
+                {"_id": {"$in": touched}}, {"$set": {"updated_at": datetime.now(UTC)}}
             )
-            ids += [str(event_id) for event_id in written]
         upcoming = events.count_documents({"status": "scheduled", "starts_at": {"$gt": now}})
     _until_listed(platform, upcoming)
     return ids

@@ -34,7 +34,7 @@ from event_service.models import Document, EventStore
 from event_service.schemas import EventQuery
 from service_kit.clock import utcnow_ms
 
-OVERLAP = timedelta(seconds=2)
+OVERLAP = timedelta(seconds=5)
 STALE_AFTER_REFRESHES = 3
 FIELDS = {
     "starts_at": 1,
