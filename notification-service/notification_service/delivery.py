@@ -64,6 +64,12 @@ def worker_name() -> str:
 # and each claim is a round trip, so a batch is found and claimed in three requests, not one per
 # email.
 CLAIM_BATCH = 50
+# A claimed email is sent only while at least this share of its lease is left: one held back
+# longer than that (the mail server is slow, the workers are busy) is handed back, so that a send
+# starts with nearly a whole lease and an idle replica can take it meanwhile.
+SEND_WITHIN_LEASE_SHARE = 0.9
+# Claims in a row that find due emails but win none (other claimers were quicker) before giving up.
+CLAIM_ROUNDS = 5
 
 
 class DueEmails:
@@ -73,10 +79,12 @@ class DueEmails:
     finds up to `batch` candidates; one `update_many` claims those still due under a fresh
     `claim_token` (a candidate another worker or replica took meanwhile no longer matches), and
     one query by id reads back the ones this claim won. Any number of claimers take each email
-    once. The workers then take the claimed emails one by one; an email whose lease has less
-    than half left by then (a slow mail server) is handed back unsent rather than sent so late
-    that its lease could run out mid-send, and `release_unsent` hands back what a stopping
-    worker claimed and never started.
+    once. The workers then take the claimed emails one by one; an email claimed longer ago than
+    a tenth of its lease (a slow mail server) is handed back unsent, so no send starts with less
+    than nine tenths of its lease, and `release_unsent` hands back what a stopping worker claimed
+    and never started. A claim counts as an attempt (`email_attempts`), so an email whose send
+    keeps killing its worker is given up in the end; a process that dies holding a batch leaves
+    up to `batch` emails to their leases, each with that attempt counted.
     """
 
     def __init__(
@@ -95,18 +103,21 @@ class DueEmails:
         while True:
             if not self._claimed:
                 async with self._claiming:
-                    # Another claimer may win every candidate found: then look again.
-                    while not self._claimed:
-                        found, won = await self._claim_batch(now)
+                    for _ in range(CLAIM_ROUNDS):
+                        if self._claimed:
+                            break
+                        found, won = await self._claim_batch(max(now, utcnow_ms()))
                         if not found:
                             return None
                         self.lost += found - len(won)
                         self._claimed.extend(won)
+                    if not self._claimed:
+                        return None  # others won every round: they are sending them
             claimed = self._claimed.popleft()
-            if claimed["next_attempt_at"] - utcnow_ms() > self.lease / 2:
+            left = claimed["next_attempt_at"] - utcnow_ms()
+            if left >= self.lease * SEND_WITHIN_LEASE_SHARE:
                 return claimed
             await self._hand_back([claimed])
-            now = utcnow_ms()  # what was handed back is due from now on
 
     async def release_unsent(self) -> None:
         """Hand back every email claimed here and not yet taken by a worker."""
@@ -235,13 +246,16 @@ class EmailWorker:
         self._wake.set()
 
     async def run(self) -> None:
-        async with asyncio.TaskGroup() as group:
-            for _ in range(self.concurrency):
-                group.create_task(self._deliver_until_stopped())
         try:
-            await self.due.release_unsent()
-        except PyMongoError as exc:
-            logger.warning("could not hand back claimed emails (%s); their leases expire", exc)
+            async with asyncio.TaskGroup() as group:
+                for _ in range(self.concurrency):
+                    group.create_task(self._deliver_until_stopped())
+        finally:
+            # Also when cancelled after the shutdown grace period: unsent claims go back now.
+            try:
+                await self.due.release_unsent()
+            except PyMongoError as exc:
+                logger.warning("could not hand back claimed emails (%s); their leases expire", exc)
 
     async def _deliver_until_stopped(self) -> None:
         while not self._stopping:

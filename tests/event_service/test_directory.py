@@ -10,7 +10,7 @@ from bson import ObjectId
 from event_service.models import Document, EventStore
 from event_service.schemas import EventCategory, EventQuery, EventStatus
 from event_service.service import catalogue
-from event_service.service.directory import Directory
+from event_service.service.directory import FULL_LOAD_EVERY, Directory
 from service_kit.clock import utcnow_ms
 
 WORDS = ["jazz", "Rock", "chess", "poetry", "cinéma", "robots", "garden", "ÉTÉ"]
@@ -150,3 +150,25 @@ async def test_a_change_made_through_this_process_shows_in_the_next_listing(
     directory.mark_stale()
 
     assert (await directory.list_events(available))[1] == 0
+
+
+async def test_a_change_the_refreshes_missed_shows_at_the_next_full_load(store: EventStore) -> None:
+    draw = random.Random(17)
+    now = utcnow_ms()
+    event = _stored_event(draw, now, status="scheduled", starts_at=now + timedelta(days=4))
+    await store.events.insert_one(event)
+    directory = Directory(store, refresh_seconds=1)
+    await directory.load()
+    # A write that landed long after its stamp: no refresh's window reaches back to it.
+    await store.events.update_one(
+        {"_id": event["_id"]},
+        {"$set": {"title": "late write", "updated_at": now - timedelta(minutes=1)}},
+    )
+    late = EventQuery(q="late write")
+
+    for _ in range(FULL_LOAD_EVERY - 1):
+        await directory.refresh()
+    assert (await directory.list_events(late))[1] == 0
+    await directory.refresh()
+
+    assert (await directory.list_events(late))[1] == 1

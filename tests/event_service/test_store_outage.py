@@ -53,6 +53,28 @@ async def test_list_events_with_mongo_down_is_prompt_503_naming_the_store(
     assert_store_unavailable(response)
 
 
+async def test_listings_queued_behind_a_failed_refresh_fail_with_it_not_one_by_one(
+    mongo: StoppableMongo,
+    make_event_settings: EventSettingsFactory,
+    platform_transport: RoutingTransport,
+) -> None:
+    settings = make_event_settings(mongo_url=mongo.url, catalogue_refresh_seconds=0.2)
+    async with running_client(create_app(settings, http_transport=platform_transport)) as client:
+        assert (await client.get("/events")).status_code == 200
+        mongo.stop()
+        await asyncio.sleep(0.7)  # the directory is stale: every listing needs a refresh
+
+        started = time.monotonic()
+        responses = await asyncio.gather(
+            *(client.get("/events", params={"q": f"word{n}"}) for n in range(6))
+        )
+
+    # One failed refresh answers them all: not six store timeouts in a row.
+    assert time.monotonic() - started < PROMPT_SECONDS
+    for response in responses:
+        assert_store_unavailable(response)
+
+
 async def test_an_empty_listing_is_not_answered_from_a_directory_that_cannot_refresh(
     mongo: StoppableMongo,
     make_event_settings: EventSettingsFactory,

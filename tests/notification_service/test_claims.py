@@ -57,7 +57,7 @@ async def test_a_claim_takes_a_batch_oldest_first_and_hands_back_the_rest_when_s
         assert document["next_attempt_at"] <= utcnow_ms(), email
 
 
-async def test_a_claimed_email_whose_lease_ran_half_out_is_handed_back_and_claimed_afresh(
+async def test_an_email_held_over_a_tenth_of_its_lease_is_handed_back_and_claimed_afresh(
     make_notification_settings: MakeSettings,
     make_notification_app: MakeApp,
     service_headers: dict[str, str],
@@ -71,7 +71,7 @@ async def test_a_claimed_email_whose_lease_ran_half_out_is_handed_back_and_claim
 
         first = await due.claim(utcnow_ms())
         assert first is not None
-        await asyncio.sleep(0.6)  # a slow send: the other two now have under half their lease
+        await asyncio.sleep(0.3)  # a slow send: the other two have under 0.9 of their lease left
         second = await due.claim(utcnow_ms())
         assert second is not None
         third = await due.claim(utcnow_ms())
@@ -83,5 +83,5 @@ async def test_a_claimed_email_whose_lease_ran_half_out_is_handed_back_and_claim
         # Handed back, then claimed again by a fresh claim with a whole lease.
         assert claimed["claim_token"] != first["claim_token"]
         assert claimed["email_attempts"] == 1
-        assert claimed["next_attempt_at"] - utcnow_ms() > lease / 2
+        assert claimed["next_attempt_at"] > first["next_attempt_at"]
     assert after is None

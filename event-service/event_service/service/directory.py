@@ -12,8 +12,9 @@ next listing: so this process's own changes show at once, another replica's with
 `refresh_seconds`. An indexed query finds the changes: events whose `updated_at` (set by every
 write) is at most `OVERLAP` older than the previous look, for writes stamped a moment before
 they landed. So whatever writes events must stamp `updated_at` when it writes; events put into
-the store with older stamps (a restore) show after a restart. (Ids are no help: SecantusDB
-answers a range of ids by reading every event.)
+the store with older stamps (a restore), or a change a refresh missed, show at the next full
+load, every `FULL_LOAD_EVERY` refreshes. (Ids are no help: SecantusDB answers a range of ids by
+reading every event.)
 
 A directory that has not looked for three refreshes' time (the store is down) answers no
 listing: the listing waits for a refresh, and fails with the store, as without the directory.
@@ -36,6 +37,10 @@ from service_kit.clock import utcnow_ms
 
 OVERLAP = timedelta(seconds=5)
 STALE_AFTER_REFRESHES = 3
+# Every this many refreshes the directory reads every event again, so a change it missed (a
+# write landing over OVERLAP after its stamp, a writer's clock far behind) is wrong for a minute
+# at most at the default refresh period.
+FULL_LOAD_EVERY = 60
 FIELDS = {
     "starts_at": 1,
     "status": 1,
@@ -58,7 +63,7 @@ class Entry:
     starts_at: datetime
     status: str
     category: str | None
-    city: str | None  # case-folded
+    city: str | None  # lower-cased
     organizer_id: str | None
     available: int
     text: str  # title, description and venue, case-folded
@@ -72,10 +77,10 @@ class Entry:
             starts_at=document["starts_at"],
             status=document["status"],
             category=document.get("category"),
-            city=city.casefold() if city else None,
+            city=city.lower() if city else None,
             organizer_id=document.get("organizer_id"),
             available=document.get("available_tickets", 0),
-            text="\n".join(words).casefold(),
+            text="\n".join(words).lower(),
         )
 
     @property
@@ -96,12 +101,12 @@ def _conditions(
         category = query.category.value
         tests.append(lambda entry: entry.category == category)
     if query.city is not None:
-        city = query.city.casefold()
+        city = query.city.lower()
         tests.append(lambda entry: entry.city == city)
     if query.organizer_id is not None:
         organizer = query.organizer_id
         tests.append(lambda entry: entry.organizer_id == organizer)
-    tests.extend(_mentions(word) for word in (query.q or "").casefold().split())
+    tests.extend(_mentions(word) for word in (query.q or "").lower().split())
     if query.starts_before is not None:
         before = query.starts_before
         tests.append(lambda entry: entry.starts_at < before)
@@ -130,6 +135,8 @@ class Directory:
         self._wanted = 0  # changes made through this process, counted
         self._have = 0  # of those, how many the last refresh had seen
         self._refreshing = asyncio.Lock()
+        self._attempts = 0  # refreshes tried
+        self._failure: Exception | None = None  # why the last one failed
 
     async def load(self) -> None:
         """Read every event."""
@@ -144,15 +151,29 @@ class Directory:
         self.loaded = True
 
     async def refresh(self, wanted: int = -1) -> None:
-        """Take in the events changed since the last look (all of them if the count differs).
+        """Take in the events changed since the last look.
 
         With `wanted`, only if no refresh since has seen that many of this process's changes.
+        Callers that queued behind a refresh that failed fail with it, rather than each trying
+        again in turn while the store is down.
         """
+        seen = self._attempts
         async with self._refreshing:
             if self._have >= wanted >= 0:
                 return
+            if self._attempts != seen:  # another refresh ran while this one waited
+                if self._failure is not None:
+                    raise self._failure
+                if wanted < 0:
+                    return
+            self._attempts += 1
             started = self._wanted
-            await self._refresh()
+            try:
+                await self._refresh()
+            except Exception as exc:
+                self._failure = exc
+                raise
+            self._failure = None
             self._have = max(self._have, started)
 
     def mark_stale(self) -> None:
@@ -185,7 +206,7 @@ class Directory:
         return [entry.id for entry in page], len(matches)
 
     async def _refresh(self) -> None:
-        if not self.loaded or self._looked_at is None:
+        if not self.loaded or self._looked_at is None or self._attempts % FULL_LOAD_EVERY == 0:
             await self.load()
             return
         looked_at = utcnow_ms()
