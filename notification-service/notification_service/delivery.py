@@ -98,7 +98,7 @@ class DueEmails:
         self._claiming = asyncio.Lock()
         self.lost = 0  # candidates another claimer took between finding and claiming them
 
-    async def claim(self, now: datetime) -> Document | None:
+    async def claim(self) -> Document | None:
         """Take the longest-waiting due email claimed for this process, or None when none is due."""
         while True:
             if not self._claimed:
@@ -106,7 +106,7 @@ class DueEmails:
                     for _ in range(CLAIM_ROUNDS):
                         if self._claimed:
                             break
-                        found, won = await self._claim_batch(max(now, utcnow_ms()))
+                        found, won = await self._claim_batch(utcnow_ms())
                         if not found:
                             return None
                         self.lost += found - len(won)
@@ -276,7 +276,7 @@ class EmailWorker:
 
     async def deliver_next(self) -> bool:
         """Claim and deliver one due email; False when none is due."""
-        claimed = await self.due.claim(utcnow_ms())
+        claimed = await self.due.claim()
         if claimed is None:
             return False
         await self._deliver(claimed)

@@ -35,7 +35,7 @@ async def test_a_claim_takes_a_batch_oldest_first_and_hands_back_the_rest_when_s
         store: NotificationStore = app.state.store
         due = DueEmails(store, worker_id="stopping", lease=timedelta(minutes=1), batch=4)
 
-        first = await due.claim(utcnow_ms())
+        first = await due.claim()
         assert first is not None
         claimed = await store.notifications.count_documents({"claimed_by": "stopping"})
         waves = [set(recipients[:2]), set(recipients[2:4])]
@@ -69,14 +69,14 @@ async def test_an_email_held_over_a_tenth_of_its_lease_is_handed_back_and_claime
         lease = timedelta(seconds=1)
         due = DueEmails(store, worker_id="slow", lease=lease, batch=3)
 
-        first = await due.claim(utcnow_ms())
+        first = await due.claim()
         assert first is not None
         await asyncio.sleep(0.3)  # a slow send: the other two have under 0.9 of their lease left
-        second = await due.claim(utcnow_ms())
+        second = await due.claim()
         assert second is not None
-        third = await due.claim(utcnow_ms())
+        third = await due.claim()
         assert third is not None
-        after = await due.claim(utcnow_ms())
+        after = await due.claim()
 
     assert len({first["_id"], second["_id"], third["_id"]}) == 3
     for claimed in (second, third):

@@ -12,7 +12,6 @@ from fastapi import FastAPI
 from notification_service.config import NotificationSettings
 from notification_service.delivery import DueEmails
 from notification_service.models import NotificationStore
-from service_kit.clock import utcnow_ms
 from tests.harness.ports import free_port
 from tests.harness.smtp import SmtpSink, run_smtp_sink
 from tests.notification_service.helpers import (
@@ -227,7 +226,7 @@ async def test_delivery_claim_of_a_crashed_worker_is_taken_over_after_its_lease(
         created = await post_notification(client, service_headers, booking_payload(email))
         store: NotificationStore = api_only.state.store
         due = DueEmails(store, worker_id="crashed", lease=timedelta(seconds=2.0), batch=1)
-        crashed = await due.claim(utcnow_ms())
+        crashed = await due.claim()
         assert crashed is not None
 
     worker_app = make_notification_app(settings)

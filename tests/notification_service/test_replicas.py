@@ -14,7 +14,6 @@ from fastapi import FastAPI
 from notification_service.config import NotificationSettings
 from notification_service.delivery import DueEmails
 from notification_service.models import NotificationStore
-from service_kit.clock import utcnow_ms
 from tests.harness.smtp import run_smtp_sink
 from tests.notification_service.helpers import store_queued
 from tests.utils.asgi import running_client
@@ -47,7 +46,7 @@ async def test_claims_by_two_replicas_racing_take_each_email_once(
 
         async def claim_all(due: DueEmails) -> list[str]:
             claimed = []
-            while (document := await due.claim(utcnow_ms())) is not None:
+            while (document := await due.claim()) is not None:
                 claimed.append(str(document["_id"]))
             return claimed
 
