@@ -165,6 +165,14 @@ class EventQuery(BaseModel):
     limit: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE)
     offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
 
+    def starts_after_bound(self, now: datetime) -> datetime | None:
+        """The time listed events start after (exclusive): `starts_after`, and `now` unless
+        `include_past`; None when neither applies."""
+        bounds = [bound for bound in (self.starts_after,) if bound is not None]
+        if not self.include_past:
+            bounds.append(now)
+        return max(bounds) if bounds else None
+
 
 class TicketChange(BaseModel):
     model_config = ConfigDict(extra="forbid")

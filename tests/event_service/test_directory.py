@@ -67,6 +67,15 @@ def _random_query(draw: random.Random, now: datetime) -> EventQuery:
     return EventQuery(**values)
 
 
+async def _directory_over(store: EventStore, *events: Document) -> Directory:
+    """A directory loaded from the store once `events` are in it."""
+    await store.events.insert_many(list(events))
+    # Stale only after 3 minutes: the tests refresh it themselves.
+    directory = Directory(store, refresh_seconds=60)
+    await directory.load()
+    return directory
+
+
 @pytest.fixture
 async def store(isolated_event_store: EventStore) -> EventStore:
     return isolated_event_store
@@ -75,9 +84,7 @@ async def store(isolated_event_store: EventStore) -> EventStore:
 async def test_every_listing_matches_the_stores_own_query(store: EventStore) -> None:
     draw = random.Random(7)
     now = utcnow_ms()
-    await store.events.insert_many([_stored_event(draw, now) for _ in range(300)])
-    directory = Directory(store, refresh_seconds=1)
-    await directory.load()
+    directory = await _directory_over(store, *(_stored_event(draw, now) for _ in range(300)))
 
     pages = 0
     for _ in range(150):
@@ -96,9 +103,7 @@ async def test_changes_written_elsewhere_show_after_a_refresh(store: EventStore)
     draw = random.Random(11)
     now = utcnow_ms()
     kept = _stored_event(draw, now, status="scheduled", starts_at=now + timedelta(days=3))
-    await store.events.insert_one(kept)
-    directory = Directory(store, refresh_seconds=1)
-    await directory.load()
+    directory = await _directory_over(store, kept)
     everything = EventQuery(limit=100)
     assert (await directory.list_events(everything))[1] == 1
 
@@ -138,9 +143,7 @@ async def test_a_change_made_through_this_process_shows_in_the_next_listing(
     event = _stored_event(
         draw, now, status="scheduled", starts_at=now + timedelta(days=5), available_tickets=2
     )
-    await store.events.insert_one(event)
-    directory = Directory(store, refresh_seconds=60)  # no periodic refresh within the test
-    await directory.load()
+    directory = await _directory_over(store, event)
     available = EventQuery(available_only=True, limit=100)
     assert (await directory.list_events(available))[1] == 1
 
@@ -156,9 +159,7 @@ async def test_a_change_the_refreshes_missed_shows_at_the_next_full_load(store: 
     draw = random.Random(17)
     now = utcnow_ms()
     event = _stored_event(draw, now, status="scheduled", starts_at=now + timedelta(days=4))
-    await store.events.insert_one(event)
-    directory = Directory(store, refresh_seconds=1)
-    await directory.load()
+    directory = await _directory_over(store, event)
     # A write that landed long after its stamp: no refresh's window reaches back to it.
     await store.events.update_one(
         {"_id": event["_id"]},

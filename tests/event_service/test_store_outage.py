@@ -53,21 +53,28 @@ async def test_list_events_with_mongo_down_is_prompt_503_naming_the_store(
     assert_store_unavailable(response)
 
 
-async def test_listings_queued_behind_a_failed_refresh_fail_with_it_not_one_by_one(
+@pytest.fixture
+async def stale_client(
     mongo: StoppableMongo,
     make_event_settings: EventSettingsFactory,
     platform_transport: RoutingTransport,
-) -> None:
+) -> AsyncIterator[httpx.AsyncClient]:
+    """event-service whose store stopped over three refreshes ago: its directory is stale."""
     settings = make_event_settings(mongo_url=mongo.url, catalogue_refresh_seconds=0.2)
     async with running_client(create_app(settings, http_transport=platform_transport)) as client:
         assert (await client.get("/events")).status_code == 200
         mongo.stop()
-        await asyncio.sleep(0.7)  # the directory is stale: every listing needs a refresh
+        await asyncio.sleep(0.7)  # past three refreshes' time: every listing needs a refresh
+        yield client
 
-        started = time.monotonic()
-        responses = await asyncio.gather(
-            *(client.get("/events", params={"q": f"word{n}"}) for n in range(6))
-        )
+
+async def test_listings_queued_behind_a_failed_refresh_fail_with_it_not_one_by_one(
+    stale_client: httpx.AsyncClient,
+) -> None:
+    started = time.monotonic()
+    responses = await asyncio.gather(
+        *(stale_client.get("/events", params={"q": f"word{n}"}) for n in range(6))
+    )
 
     # One failed refresh answers them all: not six store timeouts in a row.
     assert time.monotonic() - started < PROMPT_SECONDS
@@ -76,18 +83,10 @@ async def test_listings_queued_behind_a_failed_refresh_fail_with_it_not_one_by_o
 
 
 async def test_an_empty_listing_is_not_answered_from_a_directory_that_cannot_refresh(
-    mongo: StoppableMongo,
-    make_event_settings: EventSettingsFactory,
-    platform_transport: RoutingTransport,
+    stale_client: httpx.AsyncClient,
 ) -> None:
-    settings = make_event_settings(mongo_url=mongo.url, catalogue_refresh_seconds=0.2)
-    async with running_client(create_app(settings, http_transport=platform_transport)) as client:
-        assert (await client.get("/events", params={"q": "nothing-matches"})).status_code == 200
-        mongo.stop()
-        await asyncio.sleep(0.7)  # past three refreshes' time: the directory is stale
-
-        started = time.monotonic()
-        response = await client.get("/events", params={"q": "nothing-matches"})
+    started = time.monotonic()
+    response = await stale_client.get("/events", params={"q": "nothing-matches"})
 
     assert time.monotonic() - started < PROMPT_SECONDS
     assert_store_unavailable(response)

@@ -74,11 +74,9 @@ def _search_filter(store: EventStore, q: str) -> Document:
 def _listing_filter(store: EventStore, query: EventQuery) -> Document:
     conditions: list[Document] = [{"status": query.status}]
     starts: dict[str, datetime] = {}
-    lower_bounds = [bound for bound in (query.starts_after,) if bound is not None]
-    if not query.include_past:
-        lower_bounds.append(utcnow_ms())
-    if lower_bounds:
-        starts["$gt"] = max(lower_bounds)
+    after = query.starts_after_bound(utcnow_ms())
+    if after is not None:
+        starts["$gt"] = after
     if query.starts_before is not None:
         starts["$lt"] = query.starts_before
     if starts:

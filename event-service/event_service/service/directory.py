@@ -66,7 +66,7 @@ class Entry:
     city: str | None  # lower-cased
     organizer_id: str | None
     available: int
-    text: str  # title, description and venue, case-folded
+    text: str  # title, description and venue, lower-cased
 
     @classmethod
     def of(cls, document: Document) -> "Entry":
@@ -92,9 +92,6 @@ def _conditions(
     query: EventQuery, now: datetime
 ) -> tuple[datetime | None, list[Callable[[Entry], bool]]]:
     """The lowest start to look from (exclusive), and the tests an entry must pass."""
-    lower = [bound for bound in (query.starts_after,) if bound is not None]
-    if not query.include_past:
-        lower.append(now)
     # The likeliest to rule an entry out first: each test runs on what the ones before kept.
     tests: list[Callable[[Entry], bool]] = []
     if query.category is not None:
@@ -114,7 +111,7 @@ def _conditions(
         tests.append(lambda entry: entry.available > 0)
     status = query.status.value
     tests.append(lambda entry: entry.status == status)
-    return (max(lower) if lower else None), tests
+    return query.starts_after_bound(now), tests
 
 
 def _mentions(word: str) -> Callable[[Entry], bool]:
@@ -127,11 +124,11 @@ class Directory:
         # A listing is never answered from a directory this old: while the store cannot be
         # reached, listings fail (503) as they would without the directory.
         self.stale_after = timedelta(seconds=STALE_AFTER_REFRESHES * refresh_seconds)
-        self.loaded = False
         self._entries: dict[ObjectId, Entry] = {}
         self._order: list[Key] = []  # every entry's key, in start order
         self._sorted: list[Entry] = []  # the entries, in the same order
-        self._looked_at: datetime | None = None  # when the last refresh (or load) began
+        # When the last refresh or load began; None until the first load.
+        self._looked_at: datetime | None = None
         self._wanted = 0  # changes made through this process, counted
         self._have = 0  # of those, how many the last refresh had seen
         self._refreshing = asyncio.Lock()
@@ -148,7 +145,6 @@ class Directory:
         self._sorted = sorted(entries.values(), key=lambda entry: entry.key)
         self._order = [entry.key for entry in self._sorted]
         self._looked_at = looked_at
-        self.loaded = True
 
     async def refresh(self, wanted: int = -1) -> None:
         """Take in the events changed since the last look.
@@ -206,7 +202,7 @@ class Directory:
         return [entry.id for entry in page], len(matches)
 
     async def _refresh(self) -> None:
-        if not self.loaded or self._looked_at is None or self._attempts % FULL_LOAD_EVERY == 0:
+        if self._looked_at is None or self._attempts % FULL_LOAD_EVERY == 0:
             await self.load()
             return
         looked_at = utcnow_ms()
