@@ -4,6 +4,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from fastapi import FastAPI
 
 from notification_service.config import NotificationSettings
@@ -17,22 +18,20 @@ MakeSettings = Callable[..., NotificationSettings]
 MakeApp = Callable[[NotificationSettings], FastAPI]
 
 
-def _api_only(make_settings: MakeSettings, make_app: MakeApp) -> FastAPI:
+@pytest.fixture
+def api_only(make_notification_settings: MakeSettings, make_notification_app: MakeApp) -> FastAPI:
     """The app without its email worker: the test claims by hand."""
-    return make_app(make_settings(email_worker_enabled=False))
+    return make_notification_app(make_notification_settings(email_worker_enabled=False))
 
 
 async def test_a_claim_takes_a_batch_oldest_first_and_hands_back_the_rest_when_stopping(
-    make_notification_settings: MakeSettings,
-    make_notification_app: MakeApp,
-    service_headers: dict[str, str],
+    api_only: FastAPI, service_headers: dict[str, str]
 ) -> None:
-    app = _api_only(make_notification_settings, make_notification_app)
-    async with running_client(app) as client:
+    async with running_client(api_only) as client:
         recipients = []
         for _ in range(3):  # three waves, so the queue has an order to keep
             recipients += await store_queued(client, service_headers, 2)
-        store: NotificationStore = app.state.store
+        store: NotificationStore = api_only.state.store
         due = DueEmails(store, worker_id="stopping", lease=timedelta(minutes=1), batch=4)
 
         first = await due.claim()
@@ -58,14 +57,11 @@ async def test_a_claim_takes_a_batch_oldest_first_and_hands_back_the_rest_when_s
 
 
 async def test_an_email_held_over_a_tenth_of_its_lease_is_handed_back_and_claimed_afresh(
-    make_notification_settings: MakeSettings,
-    make_notification_app: MakeApp,
-    service_headers: dict[str, str],
+    api_only: FastAPI, service_headers: dict[str, str]
 ) -> None:
-    app = _api_only(make_notification_settings, make_notification_app)
-    async with running_client(app) as client:
+    async with running_client(api_only) as client:
         await store_queued(client, service_headers, 3)
-        store: NotificationStore = app.state.store
+        store: NotificationStore = api_only.state.store
         lease = timedelta(seconds=1)
         due = DueEmails(store, worker_id="slow", lease=lease, batch=3)
 
