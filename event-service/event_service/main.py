@@ -9,10 +9,11 @@ from fastapi import FastAPI
 from event_service.clients.users import AccessStates
 from event_service.config import EventSettings
 from event_service.models import EventStore
-from event_service.routes import events_router, tickets_router
+from event_service.routes import events_router, ticket_types_router, tickets_router
 from event_service.service.directory import Directory
 from event_service.service.listings import RecentListings
 from event_service.service.repair import repair_ticket_ledger, run_repair_loop
+from event_service.service.ticket_types import type_untyped_events
 from service_kit.app import create_service_app
 from service_kit.auth import JwksVerifier
 from service_kit.health import add_readiness_check
@@ -84,6 +85,7 @@ def create_app(
             cache_seconds=settings.token_version_cache_seconds,
         )
         add_readiness_check(app, "mongodb", mongo_readiness_check(mongo))
+        await type_untyped_events(store=store)
         grace = timedelta(seconds=settings.repair_grace_seconds)
         await repair_ticket_ledger(store=store, grace=grace)
         repair = run_repair_loop(
@@ -114,7 +116,7 @@ def create_app(
         title="event-service",
         description=DESCRIPTION,
         lifespan=lifespan,
-        routers=[events_router, tickets_router],
+        routers=[events_router, ticket_types_router, tickets_router],
         openapi_tags=[
             {"name": "events", "description": "The event catalogue"},
             {"name": "tickets", "description": "Reserving and releasing tickets"},

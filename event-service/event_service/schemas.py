@@ -21,6 +21,10 @@ from service_kit.text import SingleLine
 
 MAX_TOTAL_TICKETS = 1_000_000
 MAX_TICKET_DELTA = 1_000
+MAX_TICKET_TYPES = 20
+# The type an event created the seed's way (`total_tickets`, `price`) has, and the one a ticket
+# change that names no type takes: every event's first type.
+DEFAULT_TICKET_TYPE = "default"
 
 
 class EventCategory(StrEnum):
@@ -76,7 +80,98 @@ Timezone = Annotated[
 DEFAULT_TIMEZONE = "UTC"
 
 
+TicketTypeId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=24, pattern=r"^[a-z0-9]+$"),
+    Field(description="The ticket type's id within its event (`default` for the first)."),
+]
+TypeName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), SingleLine
+]
+TypeDescription = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+Capacity = Annotated[int, Strict(), Field(ge=0, le=MAX_TOTAL_TICKETS)]
+PerOrder = Annotated[int, Strict(), Field(ge=1, le=MAX_TICKET_DELTA)]
+
+
+class TicketTypeCreate(BaseModel):
+    """One kind of ticket an event sells, with its own price, capacity and rules."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: TypeName
+    description: TypeDescription = ""
+    price: Price = Decimal("0.00")
+    capacity: Capacity
+    sales_start: UtcDatetime | None = Field(
+        default=None, description="When the type goes on sale; on sale at once when absent."
+    )
+    sales_end: UtcDatetime | None = Field(
+        default=None, description="When its sale ends; at the event's start when absent."
+    )
+    min_per_order: PerOrder = 1
+    max_per_order: PerOrder = MAX_TICKET_DELTA
+    hidden: bool = Field(
+        default=False, description="Only sold through an access code; not listed to buyers."
+    )
+
+    @model_validator(mode="after")
+    def consistent(self) -> "TicketTypeCreate":
+        if self.sales_start and self.sales_end and self.sales_end <= self.sales_start:
+            raise ValueError("sales_end must be after sales_start")
+        if self.max_per_order < self.min_per_order:
+            raise ValueError("max_per_order must not be below min_per_order")
+        return self
+
+
+class TicketTypeUpdate(BaseModel):
+    """Fields to change; absent ones stay. Capacity may go down only to what is sold."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: TypeName | None = None
+    description: TypeDescription | None = None
+    price: Price | None = None
+    capacity: Capacity | None = None
+    sales_start: UtcDatetime | None = None
+    sales_end: UtcDatetime | None = None
+    min_per_order: PerOrder | None = None
+    max_per_order: PerOrder | None = None
+    hidden: bool | None = None
+
+    @field_validator("name", "price", "capacity", "min_per_order", "max_per_order", "hidden")
+    @classmethod
+    def not_removed(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("cannot be removed; leave the field out to keep it")
+        return value
+
+
+class TicketSaleStatus(StrEnum):
+    ON_SALE = "on-sale"
+    NOT_YET = "not-yet-on-sale"
+    ENDED = "sale-ended"
+    SOLD_OUT = "sold-out"
+
+
+class TicketTypePublic(BaseModel):
+    id: TicketTypeId
+    name: str
+    description: str
+    price: Decimal
+    capacity: int
+    available: int
+    sales_start: datetime | None
+    sales_end: datetime | None
+    min_per_order: int
+    max_per_order: int
+    hidden: bool
+    sale_status: TicketSaleStatus = Field(description="Whether it can be booked right now.")
+
+
 class EventCreate(BaseModel):
+    """An event with one pool of tickets (`total_tickets`, `price`: the seed's way, one
+    `default` type) or with `ticket_types` (the first becomes `default`), not both."""
+
     model_config = ConfigDict(extra="forbid")
 
     title: Title
@@ -87,15 +182,42 @@ class EventCreate(BaseModel):
     starts_at: UtcDatetime = Field(description="Timezone-aware ISO 8601; stored in UTC.")
     ends_at: UtcDatetime | None = None
     timezone: Timezone = DEFAULT_TIMEZONE
-    total_tickets: TotalTickets
-    price: Price = Decimal("0.00")
+    total_tickets: TotalTickets | None = None
+    price: Price | None = None
     currency: CurrencyCode = "EUR"
+    ticket_types: list[TicketTypeCreate] | None = Field(
+        default=None, min_length=1, max_length=MAX_TICKET_TYPES
+    )
 
     @model_validator(mode="after")
     def ends_after_start(self) -> "EventCreate":
         if self.ends_at is not None and self.ends_at <= self.starts_at:
             raise ValueError("ends_at must be after starts_at")
         return self
+
+    @model_validator(mode="after")
+    def one_way_of_selling(self) -> "EventCreate":
+        if self.ticket_types is None:
+            if self.total_tickets is None:
+                raise ValueError("give total_tickets, or ticket_types")
+        elif self.total_tickets is not None or self.price is not None:
+            raise ValueError("give total_tickets and price, or ticket_types, not both")
+        elif sum(kind.capacity for kind in self.ticket_types) > MAX_TOTAL_TICKETS:
+            raise ValueError(f"the ticket types hold more than {MAX_TOTAL_TICKETS} tickets")
+        return self
+
+    def types(self) -> list[TicketTypeCreate]:
+        """The event's ticket types: the one pool as the `default` type, or those given."""
+        if self.ticket_types is not None:
+            return self.ticket_types
+        assert self.total_tickets is not None  # one_way_of_selling
+        return [
+            TicketTypeCreate(
+                name="Admission",
+                price=self.price or Decimal("0.00"),
+                capacity=self.total_tickets,
+            )
+        ]
 
 
 class EventUpdate(BaseModel):
@@ -140,12 +262,15 @@ class EventPublic(BaseModel):
     timezone: str = Field(description="IANA time zone of the venue; `UTC` when none was given.")
     total_tickets: int
     available_tickets: int
-    price: Decimal
+    price: Decimal = Field(description="The `default` ticket type's price.")
     currency: str
     organizer_id: str
     status: EventStatus
     created_at: datetime
     updated_at: datetime
+    ticket_types: list[TicketTypePublic] = Field(
+        description="What the event sells, in order; hidden types only to its organizer."
+    )
 
 
 class EventQuery(BaseModel):
@@ -174,6 +299,13 @@ class EventQuery(BaseModel):
         return max(bounds) if bounds else None
 
 
+class TicketItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ticket_type_id: TicketTypeId
+    quantity: Annotated[int, Strict(), Field(ge=1, le=MAX_TICKET_DELTA)]
+
+
 class TicketChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -183,9 +315,34 @@ class TicketChange(BaseModel):
     reference: Annotated[
         str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")
     ] = Field(description="Identifies the booking; replays with it apply once.")
+    ticket_type_id: TicketTypeId | None = Field(
+        default=None, description="The type to change; `default` when neither this nor `items`."
+    )
+    items: list[TicketItem] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_TICKET_TYPES,
+        description="Several types at once, all or none; quantities add up to `|delta|`. A "
+        "release naming no type gives back what its reservation took.",
+    )
 
     @model_validator(mode="after")
-    def delta_not_zero(self) -> "TicketChange":
+    def consistent(self) -> "TicketChange":
         if self.delta == 0:
             raise ValueError("delta must not be 0")
+        if self.items is not None:
+            if self.ticket_type_id is not None:
+                raise ValueError("give ticket_type_id or items, not both")
+            if len({item.ticket_type_id for item in self.items}) != len(self.items):
+                raise ValueError("each ticket type may appear once in items")
+            if sum(item.quantity for item in self.items) != abs(self.delta):
+                raise ValueError("the items' quantities must add up to |delta|")
         return self
+
+    def named_items(self) -> list[TicketItem] | None:
+        """The types this change names, or None when it names none."""
+        if self.items is not None:
+            return self.items
+        if self.ticket_type_id is not None:
+            return [TicketItem(ticket_type_id=self.ticket_type_id, quantity=abs(self.delta))]
+        return None

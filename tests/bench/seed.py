@@ -17,6 +17,7 @@ import psycopg
 from bson import Decimal128, ObjectId
 from pymongo import MongoClient
 
+from event_service.models import legacy_types
 from tests.bench.platform import Platform
 
 CATEGORIES = ["concert", "conference", "sports", "theatre", "workshop", "other"]
@@ -46,7 +47,7 @@ TOUCH_BATCH = 200
 def _event(draw: random.Random, now: datetime, tickets: int) -> dict[str, Any]:
     starts_at = now + timedelta(days=draw.randint(1, 365), minutes=draw.randint(0, 1439))
     title = " ".join(draw.sample(WORDS, 3)).title()
-    return {
+    event: dict[str, Any] = {
         "_id": ObjectId(),
         "title": title,
         "description": f"An evening of {' and '.join(draw.sample(WORDS, 2))}.",
@@ -66,6 +67,8 @@ def _event(draw: random.Random, now: datetime, tickets: int) -> dict[str, Any]:
         "updated_at": now,
         "pending_ops": [],
     }
+    event["ticket_types"] = legacy_types(event)  # one `default` type, as create_event makes
+    return event
 
 
 def seed_events(platform: Platform, count: int, *, tickets: int = 100, seed: int = 3) -> list[str]:

@@ -16,7 +16,7 @@ from event_service.errors import (
     TicketConflictError,
 )
 from event_service.models import Document, EventStore, LedgerState, TicketDirection
-from event_service.schemas import TicketChange
+from event_service.schemas import DEFAULT_TICKET_TYPE, TicketChange
 from event_service.service import inventory
 from event_service.service.catalogue import cancel_event
 from event_service.service.repair import repair_ticket_ledger
@@ -28,6 +28,7 @@ from tests.utils.events import (
     interrupted_entry,
     ledger_entries,
     move_counter,
+    set_counters,
 )
 
 ADMIN = Principal(subject="admin", role=Role.ADMIN)
@@ -89,14 +90,13 @@ async def test_refused_reservation_is_recorded_and_replayed_as_the_same_refusal(
 ) -> None:
     with pytest.raises(TicketConflictError) as refused:
         await _change(store, event, -11, "r-3")
-    await store.events.update_one(  # room enough now; the outcome stands
-        {"_id": event["_id"]}, {"$inc": {"total_tickets": 10, "available_tickets": 10}}
-    )
+    await set_counters(store, event["_id"], available=20, total=20)  # room; the outcome stands
     with pytest.raises(TicketConflictError) as replayed:
         await _change(store, event, -11, "r-3")
 
-    assert refused.value.extra == {"reason": "insufficient", "available_tickets": 10}
-    assert replayed.value.extra == {"reason": "insufficient", "available_tickets": 20}
+    about = {"reason": "insufficient", "ticket_type_id": DEFAULT_TICKET_TYPE}
+    assert refused.value.extra == {**about, "available_tickets": 10, "ticket_type_available": 10}
+    assert replayed.value.extra == {**about, "available_tickets": 20, "ticket_type_available": 20}
     assert replayed.value.detail == refused.value.detail
     [entry] = await ledger_entries(store, event["_id"])
     assert (entry["state"], entry["reason"]) == (LedgerState.REJECTED, "insufficient")
@@ -314,7 +314,7 @@ async def test_holder_refused_after_a_retry_took_over_answers_what_stands(
     store: EventStore, event: Document, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Between the refused step 2 and the recorded refusal, the entry changes hands."""
-    await store.events.update_one({"_id": event["_id"]}, {"$set": {"available_tickets": 3}})
+    await set_counters(store, event["_id"], available=3)
     read_event = inventory._find_event
     interleaved = False
 
@@ -325,7 +325,7 @@ async def test_holder_refused_after_a_retry_took_over_answers_what_stands(
             long_ago = utcnow_ms() - timedelta(minutes=5)
             await store.ledger.update_one({"reference": "r-19"}, {"$set": {"attempt_at": long_ago}})
             await repair_ticket_ledger(store=store, grace=timedelta(seconds=5))  # aborted
-            await store.events.update_one({"_id": event_id}, {"$set": {"available_tickets": 10}})
+            await set_counters(store, event_id, available=10)
             await _change(store, event, -4, "r-19")  # a retry takes it over and applies it
         return await read_event(store, event_id)
 
@@ -345,14 +345,10 @@ async def test_repair_undoes_a_change_whose_entry_another_attempt_refused(
 ) -> None:
     entry = await interrupted_entry(store, event["_id"], "r-16", 4)
     await repair_ticket_ledger(store=store, grace=timedelta(0))  # aborted
-    await store.events.update_one(  # too few left for the retry
-        {"_id": event["_id"]}, {"$set": {"available_tickets": 3, "total_tickets": 3}}
-    )
+    await set_counters(store, event["_id"], available=3, total=3)  # too few for the retry
     with pytest.raises(TicketConflictError):
         await _change(store, event, -4, "r-16")
-    await store.events.update_one(
-        {"_id": event["_id"]}, {"$set": {"available_tickets": 10, "total_tickets": 10}}
-    )
+    await set_counters(store, event["_id"], available=10, total=10)
     await move_counter(store, entry)  # the first holder's step 2 lands late
 
     report = await repair_ticket_ledger(store=store, grace=timedelta(0))

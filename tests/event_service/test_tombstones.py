@@ -22,6 +22,7 @@ from tests.utils.events import (
     interrupted_entry,
     ledger_entries,
     move_counter,
+    set_counters,
 )
 
 RACING_REFERENCES = 40
@@ -175,9 +176,7 @@ async def test_racing_releases_and_reservations_leave_nothing_held(
     store: EventStore, event: Document
 ) -> None:
     references = [f"race-{i}" for i in range(RACING_REFERENCES)]
-    await store.events.update_one(
-        {"_id": event["_id"]}, {"$set": {"total_tickets": 200, "available_tickets": 200}}
-    )
+    await set_counters(store, event["_id"], available=200, total=200)
 
     async def reserve(reference: str) -> str:
         try:

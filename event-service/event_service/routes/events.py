@@ -37,7 +37,7 @@ async def create_event(
 ) -> EventPublic:
     document = await catalogue.create_event(store=store, event_in=event_in, organizer=organizer)
     listings.forget()
-    return event_public(document)
+    return event_public(document, show_hidden=True)
 
 
 @router.get(
@@ -81,7 +81,9 @@ async def read_event(event_id: str, store: StoreDep) -> EventPublic:
     response_model=EventPublic,
     summary="Edit an event (its organizer or an admin)",
     description="Changing `total_tickets` moves `available_tickets` by the same difference; "
-    "409 when that would go below the tickets already sold.",
+    "409 when that would go below the tickets already sold. An event with several ticket "
+    "types changes each type's capacity instead (`PATCH /events/{id}/ticket_types/{type_id}`); "
+    "`price` is the `default` type's.",
     responses={
         403: {"description": "Only the event's organizer or an admin may edit it"},
         404: NOT_FOUND,
@@ -108,7 +110,7 @@ async def update_event(
         )
     finally:
         listings.forget()
-    return event_public(document)
+    return event_public(document, show_hidden=True)
 
 
 @router.post(

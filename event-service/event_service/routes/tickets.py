@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 
 from event_service.deps import InventoryPrincipal, ListingsDep, StoreDep
-from event_service.errors import TicketConflictProblem
+from event_service.errors import TicketConflictProblem, TicketRequestProblem
 from event_service.models import event_public
 from event_service.schemas import EventPublic, TicketChange
 from event_service.service import inventory
@@ -24,7 +24,9 @@ router = APIRouter(prefix="/events", tags=["tickets"])
     "reference that reserved nothing is refused as `not-reserved` and bars the reference for "
     "good, so a reservation with it arriving later is refused as `released` and takes no "
     "tickets. A caller that gave up on a reservation can therefore release it at once, "
-    "whether or not the reservation ever arrives.",
+    "whether or not the reservation ever arrives. `ticket_type_id` or `items` name the ticket "
+    "types (several types are reserved all or none); a change naming none reserves the "
+    "`default` type, and a release naming none gives back what its reservation took.",
     responses={
         404: {"description": "No event has this id"},
         409: {
@@ -33,10 +35,18 @@ router = APIRouter(prefix="/events", tags=["tickets"])
             "reference that reserved nothing; the reference is barred from then on), "
             "`released` (a reservation whose reference was released first: nothing is held), "
             "`exceeds-reservation`, `exceeds-total`, `reference` (used for another quantity) "
+            "`outside-sale-window` (the type's window is in `sales_start`/`sales_end`) "
             "or `in-progress` (an earlier request for this change still runs: retry after "
             "`Retry-After`)",
             "model": TicketConflictProblem,
             "headers": RETRY_AFTER,
+        },
+        422: {
+            "description": "The body is invalid, or `reason` says what no order may ask: "
+            "`unknown-ticket-type`, `below-minimum` or `above-maximum` (the type's per-order "
+            "limits; `ticket_type_id` names it), `items-required` (a partial release of "
+            "several types must name them)",
+            "model": TicketRequestProblem,
         },
     },
 )

@@ -4,18 +4,29 @@ import re
 from datetime import datetime
 from typing import Any
 
-from bson import ObjectId
+from bson import Decimal128
 from pymongo import ASCENDING, ReturnDocument
 
 from event_service.errors import EventNotFoundError
-from event_service.models import Document, EventStore, parse_object_id, stored_value
-from event_service.schemas import EventCreate, EventQuery, EventStatus, EventUpdate
+from event_service.models import (
+    Document,
+    EventStore,
+    parse_object_id,
+    stored_types,
+    stored_value,
+    ticket_types_of,
+)
+from event_service.schemas import (
+    DEFAULT_TICKET_TYPE,
+    EventCreate,
+    EventQuery,
+    EventStatus,
+    EventUpdate,
+)
+from event_service.service.ticket_types import resize_type
 from service_kit.auth import Principal, Role
 from service_kit.clock import utcnow_ms
 from service_kit.errors import ConflictError, ForbiddenError, UnprocessableError
-
-# Concurrent edits of total_tickets retry on a fresh read this many times.
-_TOTAL_UPDATE_ATTEMPTS = 5
 
 
 async def create_event(
@@ -24,9 +35,18 @@ async def create_event(
     now = utcnow_ms()
     if event_in.starts_at <= now:
         raise UnprocessableError("starts_at must be in the future.")
+    kinds = event_in.types()
+    for kind in kinds:
+        if kind.sales_end is not None and kind.sales_end > event_in.starts_at:
+            raise UnprocessableError(f"Ticket type {kind.name!r} cannot be sold after the start.")
+    total = sum(kind.capacity for kind in kinds)
+    fields = event_in.model_dump(exclude={"ticket_types", "total_tickets", "price"})
     document: Document = {
-        **{key: stored_value(value) for key, value in event_in.model_dump().items()},
-        "available_tickets": event_in.total_tickets,
+        **{key: stored_value(value) for key, value in fields.items()},
+        "price": Decimal128(kinds[0].price),
+        "total_tickets": total,
+        "available_tickets": total,
+        "ticket_types": stored_types(kinds),
         "organizer_id": organizer.subject,
         "status": EventStatus.SCHEDULED,
         "created_at": now,
@@ -106,7 +126,7 @@ async def list_events(*, store: EventStore, query: EventQuery) -> tuple[list[Doc
     return await cursor.to_list(), total
 
 
-def _authorize_owner(document: Document, principal: Principal) -> None:
+def authorize_owner(document: Document, principal: Principal) -> None:
     if principal.role != Role.ADMIN and document["organizer_id"] != principal.subject:
         raise ForbiddenError("Only the event's organizer or an admin may change it.")
 
@@ -124,7 +144,7 @@ async def update_event(
     *, store: EventStore, event_id: str, update: EventUpdate, principal: Principal
 ) -> Document:
     document = await get_event(store=store, event_id=event_id)
-    _authorize_owner(document, principal)
+    authorize_owner(document, principal)
     if document["status"] == EventStatus.CANCELLED:
         raise ConflictError("A cancelled event cannot be edited.")
     now = utcnow_ms()
@@ -136,54 +156,32 @@ async def update_event(
     for required in ("title", "description", "venue", "category", "starts_at", "price", "currency"):
         if required in changes and changes[required] is None:
             raise UnprocessableError(f"{required} cannot be removed.")
-    changes["updated_at"] = now
+    if "price" in changes:  # the event's price is its default type's
+        changes[f"ticket_types.{DEFAULT_TICKET_TYPE}.price"] = changes["price"]
     if update.total_tickets is None or update.total_tickets == document["total_tickets"]:
+        changes["updated_at"] = now
         updated = await store.events.find_one_and_update(
             {"_id": document["_id"]}, {"$set": changes}, return_document=ReturnDocument.AFTER
         )
         if updated is None:
             raise EventNotFoundError.for_id(event_id)
         return updated
-    return await _resize(
-        store=store, event_id=document["_id"], total=update.total_tickets, changes=changes
-    )
-
-
-async def _resize(
-    *, store: EventStore, event_id: ObjectId, total: int, changes: dict[str, Any]
-) -> Document:
-    """Move total and available tickets together; never below the tickets already sold."""
-    for _ in range(_TOTAL_UPDATE_ATTEMPTS):
-        current = await store.events.find_one({"_id": event_id})
-        if current is None:
-            raise EventNotFoundError.for_id(event_id)
-        difference = total - current["total_tickets"]
-        sold = current["total_tickets"] - current["available_tickets"]
-        if current["available_tickets"] + difference < 0:
-            raise ConflictError(
-                f"{sold} tickets are already sold; total_tickets cannot go below that.",
-                sold_tickets=sold,
-            )
-        updated = await store.events.find_one_and_update(
-            {
-                "_id": event_id,
-                "total_tickets": current["total_tickets"],
-                "available_tickets": {"$gte": -difference},
-            },
-            {
-                "$inc": {"total_tickets": difference, "available_tickets": difference},
-                "$set": changes,
-            },
-            return_document=ReturnDocument.AFTER,
+    if len(ticket_types_of(document)) > 1:
+        raise UnprocessableError(
+            "The event sells several ticket types: change each type's capacity instead."
         )
-        if updated is not None:
-            return updated
-    raise ConflictError("The event is changing too fast; try again.")
+    return await resize_type(
+        store=store,
+        event_id=document["_id"],
+        type_id=DEFAULT_TICKET_TYPE,
+        capacity=update.total_tickets,
+        changes=changes,
+    )
 
 
 async def cancel_event(*, store: EventStore, event_id: str, principal: Principal) -> Document:
     document = await get_event(store=store, event_id=event_id)
-    _authorize_owner(document, principal)
+    authorize_owner(document, principal)
     if document["status"] == EventStatus.CANCELLED:
         return document
     updated = await store.events.find_one_and_update(

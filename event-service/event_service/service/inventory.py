@@ -3,10 +3,12 @@
 A ticket change runs in steps, each one atomic on one document:
 
 1. insert a ledger entry `(event, reference, direction)` in state `pending`, stamped with a
-   fresh attempt token; the unique index turns a replay into a lookup of the first outcome;
-2. the holder of the attempt makes one conditional update of the event: it checks the
-   availability, moves the counter and records `{entry, attempt}` in `pending_ops`, so the
-   counter change and its proof land together;
+   fresh attempt token, with the ticket types it moves (`items`); the unique index turns a
+   replay into a lookup of the first outcome;
+2. the holder of the attempt makes one conditional update of the event: it checks every type's
+   availability and rules (sale window, per-order limits, not hidden), moves every type's
+   counter and the event's sum, and records `{entry, attempt}` in `pending_ops`, so all the
+   counter changes and their proof land together: several types are reserved all or none;
 3. the entry moves `pending -> applied` (or `rejected`, with the reason), but only while it
    still carries that attempt token;
 4. the marker leaves `pending_ops`.
@@ -39,17 +41,28 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from event_service.errors import ChangeInProgressError, EventNotFoundError, RefusalReason
-from event_service.models import Document, EventStore, LedgerState, TicketDirection, parse_object_id
+from event_service.models import (
+    Document,
+    EventStore,
+    LedgerState,
+    TicketDirection,
+    parse_object_id,
+    ticket_types_of,
+)
 from event_service.schemas import EventStatus, TicketChange
 from event_service.service.ledger import (
+    Items,
     Rejection,
     TicketRequest,
     bar_aborted,
     bar_reservation,
     barred,
     complete_aborted,
+    counter_moves,
+    entry_items,
     held,
     is_tombstone,
+    stored_items,
     take_over,
     undo_attempt,
     withdraw,
@@ -115,11 +128,15 @@ async def change_tickets(*, store: EventStore, event_id: str, change: TicketChan
     object_id = parse_object_id(event_id)
     if object_id is None:
         raise EventNotFoundError.for_id(event_id)
+    named = change.named_items()
     request = TicketRequest(
         event_id=object_id,
         reference=change.reference,
         direction=TicketDirection.of(change.delta),
         quantity=abs(change.delta),
+        items=None
+        if named is None
+        else tuple((item.ticket_type_id, item.quantity) for item in named),
     )
     return await _run(store, request, Start())
 
@@ -162,6 +179,8 @@ async def _start(store: EventStore, request: TicketRequest) -> Step:
         "created_at": now,
         "updated_at": now,
     }
+    if request.items is not None:
+        entry["items"] = stored_items(request.items)
     try:
         await store.ledger.insert_one(entry)
     except DuplicateKeyError:
@@ -179,12 +198,13 @@ async def _await_outcome(store: EventStore, request: TicketRequest) -> Step:
         if is_tombstone(first):  # released before it reserved: refused, whatever the quantity
             rejection = barred(request.reference)
             return Raise(rejection.error(await _find_event(store, request.event_id)))
-        if first["quantity"] != request.quantity:
-            rejection = Rejection(
-                RefusalReason.REFERENCE,
+        if not request.matches(first):
+            used = (
                 f"Reference {request.reference!r} was already used to "
-                f"{request.direction} {first['quantity']} tickets.",
+                f"{request.direction} {first['quantity']} tickets"
             )
+            other = " of other types" if first["quantity"] == request.quantity else ""
+            rejection = Rejection(RefusalReason.REFERENCE, f"{used}{other}.")
             return Raise(rejection.error(await _find_event(store, request.event_id)))
         match first["state"]:
             case LedgerState.APPLIED:
@@ -193,7 +213,7 @@ async def _await_outcome(store: EventStore, request: TicketRequest) -> Step:
                     return Raise(EventNotFoundError.for_id(request.event_id))
                 return Done(event)
             case LedgerState.REJECTED:
-                rejection = Rejection(RefusalReason(first["reason"]), first["detail"])
+                rejection = Rejection.of_entry(first)
                 return Raise(rejection.error(await _find_event(store, request.event_id)))
             case LedgerState.ABORTED:
                 revived = await take_over(store, first)
@@ -210,16 +230,16 @@ async def _await_outcome(store: EventStore, request: TicketRequest) -> Step:
 
 
 async def _apply(store: EventStore, entry: Document) -> Step:
-    direction = TicketDirection(entry["direction"])
-    if direction == TicketDirection.RELEASE:
-        blocked = await _check_release(store, entry)
-        if blocked is not None:
-            return blocked
+    if entry["direction"] == TicketDirection.RELEASE:
+        checked = await _check_release(store, entry)
+        if not isinstance(checked, dict):
+            return checked
+        entry = checked
     now = utcnow_ms()
     updated = await store.events.find_one_and_update(
         _counter_filter(entry, now),
         {
-            "$inc": {"available_tickets": direction.counter_step(entry["quantity"])},
+            "$inc": counter_moves(entry),
             "$push": {"pending_ops": {"entry": entry["_id"], "attempt": entry["attempt"]}},
             "$set": {"updated_at": now},
         },
@@ -266,13 +286,19 @@ async def _stands(store: EventStore, entry: Document) -> bool:
 
 
 async def _reject(store: EventStore, entry: Document, rejection: Rejection) -> Step:
+    if rejection.reason.is_request_error:
+        # A request no order may make is not recorded: the caller may correct it and send it
+        # again under the same reference. The counters never moved for it.
+        withdrawn = await store.ledger.delete_one(held(entry))
+        if withdrawn.deleted_count == 0:  # declared interrupted meanwhile: report what stands
+            return Replay()
+        return Raise(rejection.error(await _find_event(store, entry["event_id"])))
     recorded = await store.ledger.update_one(
         held(entry),
         {
             "$set": {
                 "state": LedgerState.REJECTED,
-                "reason": rejection.reason,
-                "detail": rejection.detail,
+                **rejection.recorded(),
                 "updated_at": utcnow_ms(),
             }
         },
@@ -282,8 +308,9 @@ async def _reject(store: EventStore, entry: Document, rejection: Rejection) -> S
     return Raise(rejection.error(await _find_event(store, entry["event_id"])))
 
 
-async def _check_release(store: EventStore, entry: Document) -> Step | None:
-    """Whether a release may go ahead: None, or the step that refuses it.
+async def _check_release(store: EventStore, entry: Document) -> Document | Step:
+    """Whether a release may go ahead: the entry (with the types it gives back), or the step
+    that refuses it.
 
     A release of a reservation that was never made (or was interrupted) bars it first with a
     tombstone, so the reservation, should it land later, is refused and takes nothing.
@@ -327,7 +354,54 @@ async def _check_release(store: EventStore, entry: Document) -> Step | None:
                     f"tickets; {entry['quantity']} cannot be released.",
                 ),
             )
-        return None
+        return await _release_items(store, entry, reservation)
+
+
+async def _release_items(
+    store: EventStore, entry: Document, reservation: Document
+) -> Document | Step:
+    """The release with the types it gives back, each within what the reservation took.
+
+    A release that names no type gives back what the reservation took: all of it, or part of
+    its only type. The types are recorded in the entry before the counters move, so an undo or
+    a repair moves the same ones.
+    """
+    reserved = dict(entry_items(reservation))
+    items: Items
+    if entry.get("items"):
+        items = entry_items(entry)
+    elif len(reserved) == 1:
+        items = ((next(iter(reserved)), entry["quantity"]),)
+    elif entry["quantity"] == reservation["quantity"]:
+        items = entry_items(reservation)
+    else:
+        return Reject(
+            entry,
+            Rejection(
+                RefusalReason.ITEMS_REQUIRED,
+                f"Reference {entry['reference']!r} reserved several ticket types; a partial "
+                "release must name them in `items`.",
+            ),
+        )
+    for type_id, quantity in items:
+        if quantity > reserved.get(type_id, 0):
+            return Reject(
+                entry,
+                Rejection(
+                    RefusalReason.EXCEEDS_RESERVATION,
+                    f"Reference {entry['reference']!r} reserved {reserved.get(type_id, 0)} "
+                    f"tickets of type {type_id}; {quantity} cannot be released.",
+                    type_id,
+                ),
+            )
+    if items == entry_items(entry):
+        return entry
+    recorded = await store.ledger.update_one(
+        held(entry), {"$set": {"items": stored_items(items), "updated_at": utcnow_ms()}}
+    )
+    if recorded.modified_count == 0:  # declared interrupted meanwhile: report what stands
+        return Replay()
+    return {**entry, "items": stored_items(items)}
 
 
 def _not_reserved(entry: Document) -> Rejection:
@@ -345,10 +419,19 @@ def _refusal_reason(entry: Document, event: Document) -> Rejection:
         return Rejection(
             RefusalReason.CANCELLED, "The event is cancelled; no tickets can be reserved."
         )
-    if event["starts_at"] <= utcnow_ms():
+    now = utcnow_ms()
+    if event["starts_at"] <= now:
         return Rejection(
             RefusalReason.STARTED, "The event has already started; tickets are closed."
         )
+    kinds = dict(ticket_types_of(event))
+    refusals = [
+        refusal
+        for type_id, quantity in entry_items(entry)
+        if (refusal := _type_refusal(type_id, kinds.get(type_id), quantity, now)) is not None
+    ]
+    if refusals:
+        return min(refusals, key=lambda refusal: _REFUSAL_ORDER.index(refusal.reason))
     available = event["available_tickets"]
     return Rejection(
         RefusalReason.INSUFFICIENT,
@@ -356,21 +439,63 @@ def _refusal_reason(entry: Document, event: Document) -> Rejection:
     )
 
 
+# When a reservation breaks several rules, the one that says most about the request is told.
+_REFUSAL_ORDER = [
+    RefusalReason.UNKNOWN_TICKET_TYPE,
+    RefusalReason.BELOW_MINIMUM,
+    RefusalReason.ABOVE_MAXIMUM,
+    RefusalReason.OUTSIDE_SALE_WINDOW,
+    RefusalReason.INSUFFICIENT,
+]
+
+
+def _type_refusal(
+    type_id: str, kind: Document | None, quantity: int, now: datetime
+) -> Rejection | None:
+    """Why one type cannot take `quantity` now, or None if it can."""
+    if kind is None or kind["hidden"]:
+        return Rejection(
+            RefusalReason.UNKNOWN_TICKET_TYPE, f"The event sells no ticket type {type_id}.", type_id
+        )
+    name = kind["name"]
+    if quantity < kind["min_per_order"]:
+        detail = f"{name!r} is sold at least {kind['min_per_order']} at a time; {quantity} asked."
+        return Rejection(RefusalReason.BELOW_MINIMUM, detail, type_id)
+    if quantity > kind["max_per_order"]:
+        detail = f"{name!r} is sold at most {kind['max_per_order']} at a time; {quantity} asked."
+        return Rejection(RefusalReason.ABOVE_MAXIMUM, detail, type_id)
+    if not kind["sales_start"] <= now < kind["sales_end"]:
+        detail = f"{name!r} is not on sale now."
+        return Rejection(RefusalReason.OUTSIDE_SALE_WINDOW, detail, type_id)
+    if kind["available"] < quantity:
+        detail = f"Only {kind['available']} {name!r} tickets are left; {quantity} were requested."
+        return Rejection(RefusalReason.INSUFFICIENT, detail, type_id)
+    return None
+
+
 def _counter_filter(entry: Document, now: datetime) -> Document:
-    """Step 2's condition: the event exists and can take this change now."""
-    quantity = entry["quantity"]
-    base: Document = {"_id": entry["event_id"]}
+    """Step 2's condition: the event exists and every type can take this change now."""
+    condition: Document = {"_id": entry["event_id"]}
+    items = entry_items(entry)
     if entry["direction"] == TicketDirection.RESERVE:
-        return {
-            **base,
-            "status": EventStatus.SCHEDULED,
-            "starts_at": {"$gt": now},
-            "available_tickets": {"$gte": quantity},
-        }
-    return {
-        **base,
-        "$expr": {"$lte": [{"$add": ["$available_tickets", quantity]}, "$total_tickets"]},
-    }
+        condition |= {"status": EventStatus.SCHEDULED, "starts_at": {"$gt": now}}
+        for type_id, quantity in items:
+            kind = f"ticket_types.{type_id}"
+            condition |= {
+                f"{kind}.available": {"$gte": quantity},
+                f"{kind}.hidden": False,
+                f"{kind}.sales_start": {"$lte": now},
+                f"{kind}.sales_end": {"$gt": now},
+                f"{kind}.min_per_order": {"$lte": quantity},
+                f"{kind}.max_per_order": {"$gte": quantity},
+            }
+        return condition
+    bounds = [{"$lte": [{"$add": ["$available_tickets", entry["quantity"]]}, "$total_tickets"]}]
+    for type_id, quantity in items:
+        kind = f"ticket_types.{type_id}"
+        condition[f"{kind}.total"] = {"$gte": 0}  # the type exists: $add of nothing is null
+        bounds.append({"$lte": [{"$add": [f"${kind}.available", quantity]}, f"${kind}.total"]})
+    return {**condition, "$expr": {"$and": bounds}}
 
 
 async def _find_event(store: EventStore, event_id: ObjectId) -> Document | None:

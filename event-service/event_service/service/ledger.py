@@ -11,20 +11,61 @@ from bson import ObjectId
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from event_service.errors import ReferenceConflictError, RefusalReason, TicketConflictError
-from event_service.models import Document, EventStore, LedgerState, TicketDirection
+from event_service.errors import (
+    ReferenceConflictError,
+    RefusalReason,
+    TicketConflictError,
+    TicketRequestError,
+)
+from event_service.models import (
+    SALES_OPEN_END,
+    SALES_OPEN_START,
+    Document,
+    EventStore,
+    LedgerState,
+    TicketDirection,
+    ticket_types_of,
+)
+from event_service.schemas import DEFAULT_TICKET_TYPE
 from service_kit.clock import utcnow_ms
-from service_kit.errors import ConflictError
+from service_kit.errors import ProblemError
+
+# (ticket type id, quantity) per type a change moves.
+Items = tuple[tuple[str, int], ...]
+
+
+def entry_items(entry: Document) -> Items:
+    """The types an entry moves: its `items`, or its whole quantity of the `default` type (the
+    entries written before ticket types, and changes that named no type)."""
+    items = entry.get("items")
+    if not items:
+        return ((DEFAULT_TICKET_TYPE, entry["quantity"]),)
+    return tuple((item["ticket_type_id"], item["quantity"]) for item in items)
+
+
+def stored_items(items: Items) -> list[Document]:
+    return [{"ticket_type_id": type_id, "quantity": quantity} for type_id, quantity in items]
+
+
+def counter_moves(entry: Document, sign: int = 1) -> Document:
+    """The `$inc` that applies an entry (`sign` -1 undoes it): each type and the event's sum."""
+    step = TicketDirection(entry["direction"]).counter_step(1) * sign
+    moves: Document = {"available_tickets": step * entry["quantity"]}
+    for type_id, quantity in entry_items(entry):
+        moves[f"ticket_types.{type_id}.available"] = step * quantity
+    return moves
 
 
 @dataclass(frozen=True)
 class TicketRequest:
-    """One ticket change, as the ledger keys it."""
+    """One ticket change, as the ledger keys it. `items` is None when the change names no type:
+    a reservation then takes the `default` type, a release what its reservation took."""
 
     event_id: ObjectId
     reference: str
     direction: TicketDirection
     quantity: int
+    items: Items | None = None
 
     @classmethod
     def of_entry(cls, entry: Document) -> "TicketRequest":
@@ -33,10 +74,17 @@ class TicketRequest:
             reference=entry["reference"],
             direction=TicketDirection(entry["direction"]),
             quantity=entry["quantity"],
+            items=entry_items(entry) if entry.get("items") else None,
         )
 
     def key(self) -> Document:
         return {"event_id": self.event_id, "reference": self.reference, "direction": self.direction}
+
+    def matches(self, entry: Document) -> bool:
+        """Whether `entry` records this same change (a replay), not another one."""
+        if entry["quantity"] != self.quantity:
+            return False
+        return self.items is None or sorted(self.items) == sorted(entry_items(entry))
 
 
 @dataclass(frozen=True)
@@ -45,12 +93,44 @@ class Rejection:
 
     reason: RefusalReason
     detail: str
+    ticket_type_id: str | None = None
 
-    def error(self, event: Document | None) -> ConflictError:
+    @classmethod
+    def of_entry(cls, entry: Document) -> "Rejection":
+        return cls(RefusalReason(entry["reason"]), entry["detail"], entry.get("refused_type"))
+
+    def recorded(self) -> Document:
+        """The fields a rejected entry keeps, to answer its replays alike."""
+        fields: Document = {"reason": self.reason, "detail": self.detail}
+        if self.ticket_type_id is not None:
+            fields["refused_type"] = self.ticket_type_id
+        return fields
+
+    def error(self, event: Document | None) -> ProblemError:
         available = event["available_tickets"] if event else None
         if self.reason == RefusalReason.REFERENCE:
             return ReferenceConflictError(self.detail, available_tickets=available)
-        return TicketConflictError(self.detail, reason=self.reason, available_tickets=available)
+        about = self._about_type(event)
+        if self.reason.is_request_error:
+            return TicketRequestError(self.detail, reason=self.reason, **about)
+        return TicketConflictError(
+            self.detail, reason=self.reason, available_tickets=available, **about
+        )
+
+    def _about_type(self, event: Document | None) -> Document:
+        if self.ticket_type_id is None:
+            return {}
+        about: Document = {"ticket_type_id": self.ticket_type_id}
+        kind = dict(ticket_types_of(event)).get(self.ticket_type_id) if event else None
+        if kind is None or kind["hidden"]:
+            return about
+        about["ticket_type_available"] = kind["available"]
+        if self.reason == RefusalReason.OUTSIDE_SALE_WINDOW:
+            if kind["sales_start"] != SALES_OPEN_START:
+                about["sales_start"] = kind["sales_start"].isoformat()
+            if kind["sales_end"] != SALES_OPEN_END:
+                about["sales_end"] = kind["sales_end"].isoformat()
+        return about
 
 
 def barred(reference: str) -> Rejection:
@@ -113,8 +193,7 @@ async def bar_aborted(store: EventStore, reservation: Document) -> bool:
         {
             "$set": {
                 "state": LedgerState.REJECTED,
-                "reason": rejection.reason,
-                "detail": rejection.detail,
+                **rejection.recorded(),
                 "updated_at": utcnow_ms(),
             }
         },
@@ -165,11 +244,10 @@ async def complete_aborted(*, store: EventStore, entry_id: ObjectId, attempt: Ob
 
 async def undo_attempt(*, store: EventStore, entry: Document, attempt: ObjectId) -> None:
     """Reverse one attempt's counter change if (and only if) its marker is still there."""
-    step = TicketDirection(entry["direction"]).counter_step(entry["quantity"])
     await store.events.update_one(
         {"_id": entry["event_id"], "pending_ops.attempt": attempt},
         {
-            "$inc": {"available_tickets": -step},
+            "$inc": counter_moves(entry, sign=-1),
             "$pull": {"pending_ops": {"attempt": attempt}},
             "$set": {"updated_at": utcnow_ms()},
         },
