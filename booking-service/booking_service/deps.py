@@ -53,11 +53,11 @@ def _on_behalf_of(principal: Principal, user_id: uuid.UUID | None, *, refusal: s
 @answers({422: {"description": "More tickets than MAX_TICKETS_PER_BOOKING"}})
 async def _booking_within_cap(booking_in: BookingCreate, settings: SettingsDep) -> BookingCreate:
     maximum = settings.max_tickets_per_booking
-    if booking_in.tickets > maximum:
+    if booking_in.quantity > maximum:
         raise RequestValidationError(
             [
                 {
-                    "loc": ("body", "tickets"),
+                    "loc": ("body", "tickets" if booking_in.items is None else "items"),
                     "msg": f"Input should be less than or equal to {maximum}",
                     "type": "less_than_equal",
                 }
@@ -86,7 +86,10 @@ async def _booking_request(
     return BookingRequest(
         user_id=user_id,
         event_id=booking_in.event_id,
-        tickets=booking_in.tickets,
+        tickets=booking_in.quantity,
+        items=None
+        if booking_in.items is None
+        else tuple((item.ticket_type_id, item.quantity) for item in booking_in.items),
         created_by=principal.subject,
         idempotency_key=idempotency_key,
     )

@@ -76,6 +76,9 @@ class Booking(Base):
     currency: Mapped[str | None] = mapped_column(String(3))
     tickets: Mapped[int] = mapped_column(Integer)
     total_price: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    # Per ticket type: `{ticket_type_id, quantity}` as asked (None: the `default` type), then
+    # with `name` and `unit_price` (a string) as confirmed.
+    items: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     status: Mapped[BookingStatus] = mapped_column(
         _status_column(BookingStatus), default=BookingStatus.PENDING
     )

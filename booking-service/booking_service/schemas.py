@@ -3,7 +3,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from booking_service.statuses import BookingStatus
 
@@ -12,14 +20,64 @@ EventId = Annotated[
 ]
 
 
+TicketTypeId = Annotated[
+    str, StringConstraints(min_length=1, max_length=24, pattern=r"^[a-z0-9]+$")
+]
+MAX_ITEMS = 20
+
+
+class BookingItemCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ticket_type_id: TicketTypeId = Field(description="One of the event's `ticket_types`.")
+    quantity: Annotated[int, Strict(), Field(ge=1)]
+
+
 class BookingCreate(BaseModel):
+    """Tickets of the event's `default` type (`tickets`, the seed's way), or of several types
+    at once (`items`: all are booked or none), not both."""
+
     model_config = ConfigDict(extra="forbid")
 
     event_id: EventId
-    tickets: Annotated[int, Strict(), Field(ge=1, description="At most MAX_TICKETS_PER_BOOKING.")]
+    tickets: (
+        Annotated[int, Strict(), Field(ge=1, description="At most MAX_TICKETS_PER_BOOKING.")] | None
+    ) = None
+    items: list[BookingItemCreate] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_ITEMS,
+        description="Several ticket types in one booking; at most MAX_TICKETS_PER_BOOKING "
+        "tickets in all.",
+    )
     user_id: uuid.UUID | None = Field(
         default=None, description="Book on someone's behalf (admins); defaults to the caller."
     )
+
+    @model_validator(mode="after")
+    def tickets_or_items(self) -> "BookingCreate":
+        if (self.tickets is None) == (self.items is None):
+            raise ValueError("give tickets, or items, not both")
+        if self.items is not None:
+            kinds = [item.ticket_type_id for item in self.items]
+            if len(set(kinds)) != len(kinds):
+                raise ValueError("each ticket type may appear once in items")
+        return self
+
+    @property
+    def quantity(self) -> int:
+        """The tickets asked for in all."""
+        if self.items is not None:
+            return sum(item.quantity for item in self.items)
+        assert self.tickets is not None  # tickets_or_items
+        return self.tickets
+
+
+class BookingItemPublic(BaseModel):
+    ticket_type_id: str
+    name: str | None = Field(description="The type's name when it was booked.")
+    quantity: int
+    unit_price: Decimal | None = Field(description="Its price when it was booked.")
 
 
 class BookingPublic(BaseModel):
@@ -38,8 +96,17 @@ class BookingPublic(BaseModel):
     currency: str | None
     tickets: int
     total_price: Decimal | None
+    items: list[BookingItemPublic] = Field(
+        description="What was booked, per ticket type, with names and prices as booked "
+        "(empty for bookings made before ticket types)."
+    )
     status: BookingStatus
     failure_reason: str | None
     idempotency_key: str | None
     created_at: datetime
     updated_at: datetime
+
+    @field_validator("items", mode="before")
+    @classmethod
+    def none_is_empty(cls, value: object) -> object:
+        return [] if value is None else value

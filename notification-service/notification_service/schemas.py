@@ -87,6 +87,16 @@ GenericData = Annotated[
 ]
 
 
+class BookedItem(BaseModel):
+    """Tickets of one type in a booking, as booked."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: ShortText
+    quantity: int = Field(ge=1, le=100_000)
+    unit_price: Amount
+
+
 class BookingFacts(BaseModel):
     """What happened to a booking, as facts: notification-service writes the words."""
 
@@ -104,9 +114,14 @@ class BookingFacts(BaseModel):
     )
     city: ShortText | None = None
     tickets: int = Field(ge=1, le=100_000)
-    unit_price: Amount
+    unit_price: Amount | None = Field(
+        default=None, description="The price of every ticket; absent when the types differ."
+    )
     total_price: Amount
     currency: Currency
+    items: list[BookedItem] | None = Field(
+        default=None, max_length=20, description="Per ticket type, when a booking has several."
+    )
 
 
 class FailedBookingFacts(BaseModel):

@@ -79,6 +79,17 @@ def _total(data: Mapping[str, Any]) -> str | None:
     return money(amount, currency if isinstance(currency, str) else None)
 
 
+def _tickets_by_type(data: Mapping[str, Any]) -> str | None:
+    """`2 Standard, 1 VIP` for a booking of several ticket types; None otherwise."""
+    items = data.get("items")
+    if not isinstance(items, list) or len(items) < 2:
+        return None
+    try:
+        return ", ".join(f"{int(item['quantity'])} {item['name']}" for item in items)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def facts_context(data: Mapping[str, Any] | None) -> dict[str, Any]:
     """What the templates show of a notification's facts; None for what is not known."""
     data = data or {}
@@ -87,6 +98,7 @@ def facts_context(data: Mapping[str, Any] | None) -> dict[str, Any]:
         "when": _when(data),
         "where": ", ".join(str(data[key]) for key in ("venue", "city") if data.get(key)),
         "tickets": data.get("tickets"),
+        "tickets_by_type": _tickets_by_type(data),
         "total": _total(data),
         "booking_id": data.get("booking_id"),
     }

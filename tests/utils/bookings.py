@@ -44,6 +44,23 @@ async def confirmed_tickets(sessions: async_sessionmaker[AsyncSession], event_id
     return int(total or 0)
 
 
+async def confirmed_by_type(
+    sessions: async_sessionmaker[AsyncSession], event_id: str
+) -> dict[str, int]:
+    """Tickets of the confirmed bookings per ticket type (`default` for bookings of none)."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(Booking.tickets, Booking.items).where(
+                Booking.event_id == event_id, Booking.status == BookingStatus.CONFIRMED
+            )
+        )
+    held: dict[str, int] = {}
+    for tickets, items in rows:
+        for item in items or [{"ticket_type_id": "default", "quantity": tickets}]:
+            held[item["ticket_type_id"]] = held.get(item["ticket_type_id"], 0) + item["quantity"]
+    return held
+
+
 async def assert_event_accounting(
     store: EventStore, sessions: async_sessionmaker[AsyncSession], event_id: str
 ) -> None:
@@ -53,6 +70,10 @@ async def assert_event_accounting(
     assert event["pending_ops"] == []
     sold = event["total_tickets"] - event["available_tickets"]
     assert sold == await confirmed_tickets(sessions, event_id)
+    by_type = await confirmed_by_type(sessions, event_id)
+    for type_id, kind in event["ticket_types"].items():
+        assert kind["total"] - kind["available"] == by_type.pop(type_id, 0), type_id
+    assert not by_type, f"confirmed tickets of types the event lacks: {by_type}"
     async with sessions() as session:
         pending = await session.scalar(
             select(func.count()).where(

@@ -28,7 +28,24 @@ class DemoEvent:
     price: str
     currency: str
     description: str
+    # Several kinds of ticket instead of one pool (`tickets`: their sum, `price`: the first's).
+    ticket_types: tuple[dict[str, Any], ...] = ()
 
+
+# PyData Paris sells four types: an early-bird sale that has ended, regular and student tickets
+# (one per booking), and speaker passes that are hidden from buyers.
+PYDATA_TYPES = (
+    {"name": "Regular", "price": "120.00", "capacity": 550},
+    {
+        "name": "Student",
+        "price": "45.00",
+        "capacity": 100,
+        "max_per_order": 1,
+        "description": "Bring your student card.",
+    },
+    {"name": "Early bird", "price": "90.00", "capacity": 100, "sales_end": "EARLY_BIRD_END"},
+    {"name": "Speaker", "price": "0.00", "capacity": 50, "hidden": True},
+)
 
 DEMO_EVENTS = (
     DemoEvent(
@@ -58,6 +75,7 @@ DEMO_EVENTS = (
         "120.00",
         "EUR",
         "Two tracks of talks on data engineering, machine learning and Python.",
+        PYDATA_TYPES,
     ),
     DemoEvent(
         "Derby Day: Arsenal v Spurs",
@@ -218,10 +236,20 @@ def _event_body(event: DemoEvent, now: datetime) -> dict[str, Any]:
         "timezone": event.timezone,
         "starts_at": starts.isoformat(),
         "ends_at": (starts + timedelta(hours=event.hours)).isoformat(),
-        "total_tickets": event.tickets,
-        "price": event.price,
         "currency": event.currency,
+        **(
+            {"ticket_types": [_ticket_type(kind, now) for kind in event.ticket_types]}
+            if event.ticket_types
+            else {"total_tickets": event.tickets, "price": event.price}
+        ),
     }
+
+
+def _ticket_type(kind: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The type as event-service takes it; the early-bird sale ended a day ago."""
+    if kind.get("sales_end") == "EARLY_BIRD_END":
+        return {**kind, "sales_end": (now - timedelta(days=1)).isoformat()}
+    return kind
 
 
 def _token(users: httpx.Client, email: str, password: str) -> str:

@@ -2,7 +2,13 @@
 
 from typing import Any
 
-from service_kit.errors import ConflictError, NotFoundError, ProblemError, ServiceUnavailableError
+from service_kit.errors import (
+    ConflictError,
+    NotFoundError,
+    ProblemError,
+    ServiceUnavailableError,
+    UnprocessableError,
+)
 
 RETRY_AFTER_SECONDS = "5"
 # Refusals that say nothing about the request itself: our credentials, or the service's load.
@@ -53,11 +59,25 @@ class EventNotFoundError(NotFoundError):
 
 
 class TicketsUnavailableError(ConflictError):
-    """event-service refused the ticket change; `reason` says why (see event-service)."""
+    """event-service refused the ticket change; `reason` says why (see event-service), and
+    `extra` what it said of the ticket type (`ticket_type_id`, its sale window)."""
 
     slug = "tickets-unavailable"
 
-    def __init__(self, detail: str, *, reason: str, available_tickets: int | None) -> None:
-        super().__init__(detail, reason=reason, available_tickets=available_tickets)
+    def __init__(
+        self, detail: str, *, reason: str, available_tickets: int | None, **about_type: Any
+    ) -> None:
+        super().__init__(detail, reason=reason, available_tickets=available_tickets, **about_type)
         self.reason = reason
         self.available_tickets = available_tickets
+
+
+class TicketRequestRefusedError(UnprocessableError):
+    """event-service refused what no order may ask: an unknown ticket type, or a quantity
+    outside a type's per-order limits (`reason`, `ticket_type_id`). Nothing is held."""
+
+    slug = "ticket-request-invalid"
+
+    def __init__(self, detail: str, *, reason: str, **about_type: Any) -> None:
+        super().__init__(detail, reason=reason, **about_type)
+        self.reason = reason

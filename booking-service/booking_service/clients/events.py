@@ -1,6 +1,7 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import httpx
 
@@ -10,12 +11,17 @@ from booking_service.clients.errors import (
     DependencyUnavailableError,
     EventNotFoundError,
     OutcomeUnknownError,
+    TicketRequestRefusedError,
     TicketsUnavailableError,
     refused_for_good,
 )
 from service_kit.retry import Deadline, RetryPolicy, nothing_sent
 
 SERVICE = "event-service"
+# The ticket type a change naming none takes at event-service.
+DEFAULT_TICKET_TYPE = "default"
+# What a refusal says of the ticket type it is about; passed on to the buyer.
+ABOUT_TYPE = ("ticket_type_id", "ticket_type_available", "sales_start", "sales_end")
 # Events stored before event-service recorded time zones have none: their times read as UTC.
 DEFAULT_TIMEZONE = "UTC"
 
@@ -33,6 +39,8 @@ class EventSnapshot:
     venue: str | None = None
     city: str | None = None
     timezone: str = DEFAULT_TIMEZONE
+    # Per ticket type id: (name, price), as the event sold them at the change.
+    ticket_types: dict[str, tuple[str, Decimal]] = field(default_factory=dict)
 
 
 def _in_progress(response: httpx.Response) -> bool:
@@ -47,6 +55,10 @@ def _in_progress(response: httpx.Response) -> bool:
 
 def _worth_replaying(response: httpx.Response) -> bool:
     return response.status_code >= 500 or _in_progress(response)
+
+
+def _about_type(body: dict[str, Any]) -> dict[str, Any]:
+    return {name: body[name] for name in ABOUT_TYPE if body.get(name) is not None}
 
 
 class EventsClient:
@@ -67,21 +79,30 @@ class EventsClient:
         self.availability = availability
 
     async def reserve(
-        self, *, event_id: str, tickets: int, reference: str, deadline: Deadline | None = None
+        self,
+        *,
+        event_id: str,
+        tickets: int,
+        reference: str,
+        items: tuple[tuple[str, int], ...] | None = None,
+        deadline: Deadline | None = None,
     ) -> EventSnapshot:
-        return await self._change(
-            event_id=event_id, delta=-tickets, reference=reference, deadline=deadline
-        )
+        """Reserve `tickets` of the default type, or the types in `items`, all or none."""
+        change: dict[str, Any] = {"delta": -tickets, "reference": reference}
+        if items is not None:
+            change["items"] = [{"ticket_type_id": kind, "quantity": n} for kind, n in items]
+        return await self._change(event_id=event_id, change=change, deadline=deadline)
 
     async def release(
         self, *, event_id: str, tickets: int, reference: str, deadline: Deadline | None = None
     ) -> EventSnapshot:
-        return await self._change(
-            event_id=event_id, delta=tickets, reference=reference, deadline=deadline
-        )
+        """Give back what the reservation with `reference` took (event-service knows which
+        types)."""
+        change = {"delta": tickets, "reference": reference}
+        return await self._change(event_id=event_id, change=change, deadline=deadline)
 
     async def _change(
-        self, *, event_id: str, delta: int, reference: str, deadline: Deadline | None
+        self, *, event_id: str, change: dict[str, Any], deadline: Deadline | None
     ) -> EventSnapshot:
         """One idempotent ticket change, replayed with the same reference under the retry
         policy until answered or out of time (default: the policy's budget from now)."""
@@ -91,7 +112,7 @@ class EventsClient:
                 self.http,
                 "PUT",
                 f"{self.base_url}/events/{event_id}/update_tickets",
-                json={"delta": delta, "reference": reference},
+                json=change,
                 auth=self.auth,
                 deadline=deadline,
                 retry_on=_worth_replaying,
@@ -121,6 +142,10 @@ class EventsClient:
                 venue=body.get("venue"),
                 city=body.get("city"),
                 timezone=body.get("timezone") or DEFAULT_TIMEZONE,
+                ticket_types={
+                    kind["id"]: (kind["name"], Decimal(kind["price"]))
+                    for kind in body.get("ticket_types") or []
+                },
             )
         if response.status_code == 404:
             raise EventNotFoundError(f"No event with id {event_id}.")
@@ -133,9 +158,17 @@ class EventsClient:
                 body.get("detail") or "The tickets are not available.",
                 reason=body.get("reason", "unavailable"),
                 available_tickets=body.get("available_tickets"),
+                **_about_type(body),
             )
             self.availability.saw_refusal(event_id, refusal, asked_at)
             raise refusal
+        if response.status_code == 422 and isinstance(reason := response.json().get("reason"), str):
+            body = response.json()
+            raise TicketRequestRefusedError(
+                body.get("detail") or "No order may ask for these tickets.",
+                reason=reason,
+                **_about_type(body),
+            )
         if response.status_code >= 500:
             raise OutcomeUnknownError(
                 SERVICE, f"event-service failed ({response.status_code}) during a ticket change."

@@ -12,7 +12,7 @@ from booking_service.models import Booking, OutboxMessage
 def booking_facts(booking: Booking) -> dict[str, Any]:
     """notification-service's `BookingFacts` of a confirmed (or since cancelled) booking."""
     starts_at = booking.event_starts_at
-    snapshot = (booking.event_title, booking.unit_price, booking.total_price, booking.currency)
+    snapshot = (booking.event_title, booking.total_price, booking.currency)
     if starts_at is None or None in snapshot:
         raise ValueError(f"booking {booking.id} was never confirmed: it has no event snapshot")
     facts: dict[str, Any] = {
@@ -24,11 +24,23 @@ def booking_facts(booking: Booking) -> dict[str, Any]:
         "venue": booking.event_venue,
         "city": booking.event_city,
         "tickets": booking.tickets,
-        "unit_price": str(booking.unit_price),
+        "unit_price": None if booking.unit_price is None else str(booking.unit_price),
         "total_price": str(booking.total_price),
         "currency": booking.currency,
+        "items": _booked_items(booking),
     }
     return {name: value for name, value in facts.items() if value is not None}
+
+
+def _booked_items(booking: Booking) -> list[dict[str, Any]] | None:
+    """notification-service's `BookedItem`s, for a booking of several ticket types."""
+    items = booking.items or []
+    if len(items) < 2 or any(item.get("name") is None for item in items):
+        return None
+    return [
+        {"name": item["name"], "quantity": item["quantity"], "unit_price": item["unit_price"]}
+        for item in items
+    ]
 
 
 def booking_notice(booking: Booking, kind: str) -> OutboxMessage:

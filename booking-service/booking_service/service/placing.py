@@ -4,6 +4,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,13 +26,19 @@ class BookingRequest:
     tickets: int
     created_by: str
     idempotency_key: str | None
+    # (ticket type id, quantity) per type; None: `tickets` of the event's default type.
+    items: tuple[tuple[str, int], ...] | None = None
 
     @property
     def fingerprint(self) -> str:
-        canonical = json.dumps(
-            {"user_id": str(self.user_id), "event_id": self.event_id, "tickets": self.tickets},
-            sort_keys=True,
-        )
+        request: dict[str, Any] = {
+            "user_id": str(self.user_id),
+            "event_id": self.event_id,
+            "tickets": self.tickets,
+        }
+        if self.items is not None:
+            request["items"] = sorted(self.items)
+        canonical = json.dumps(request, sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -140,6 +147,9 @@ async def _record(
             user_id=request.user_id,
             event_id=request.event_id,
             tickets=request.tickets,
+            items=None
+            if request.items is None
+            else [{"ticket_type_id": kind, "quantity": n} for kind, n in request.items],
             status=BookingStatus.PENDING,
             idempotency_key=request.idempotency_key,
             request_fingerprint=request.fingerprint,

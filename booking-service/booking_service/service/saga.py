@@ -26,9 +26,10 @@ from booking_service.clients import Clients
 from booking_service.clients.errors import (
     EventNotFoundError,
     OutcomeUnknownError,
+    TicketRequestRefusedError,
     TicketsUnavailableError,
 )
-from booking_service.clients.events import EventSnapshot
+from booking_service.clients.events import DEFAULT_TICKET_TYPE, EventSnapshot
 from booking_service.models import Booking, OutboxMessage
 from booking_service.service.notices import booking_notice
 from booking_service.service.replays import describe_failure
@@ -37,7 +38,7 @@ from service_kit.clock import utcnow
 from service_kit.errors import ProblemError
 
 # event-service's definitive answers to a reservation: after one of them nothing is held.
-RESERVATION_REFUSALS = (TicketsUnavailableError, EventNotFoundError)
+RESERVATION_REFUSALS = (TicketsUnavailableError, TicketRequestRefusedError, EventNotFoundError)
 # event-service's refusal of a release for a reference that holds nothing (and is barred now).
 NOT_RESERVED = "not-reserved"
 
@@ -60,10 +61,35 @@ async def reserve(*, clients: Clients, booking: Booking) -> Reservation:
     event = await clients.events.reserve(
         event_id=booking.event_id,
         tickets=booking.tickets,
+        items=asked_items(booking),
         reference=str(booking.id),
         deadline=deadline,
     )
     return Reservation(email=user.email, event=event)
+
+
+def asked_items(booking: Booking) -> tuple[tuple[str, int], ...] | None:
+    """The ticket types a booking asked for; None when it asked for the default type."""
+    if not booking.items:
+        return None
+    return tuple((item["ticket_type_id"], item["quantity"]) for item in booking.items)
+
+
+def priced_items(booking: Booking, event: EventSnapshot) -> list[dict[str, Any]]:
+    """What the booking holds per type, with each type's name and price as reserved."""
+    asked = asked_items(booking) or ((DEFAULT_TICKET_TYPE, booking.tickets),)
+    items = []
+    for type_id, quantity in asked:
+        name, price = event.ticket_types.get(type_id, (None, event.price))
+        items.append(
+            {
+                "ticket_type_id": type_id,
+                "name": name,
+                "quantity": quantity,
+                "unit_price": str(price),
+            }
+        )
+    return items
 
 
 def may_hold_tickets(error: ProblemError, *, resumed: bool) -> bool:
@@ -86,6 +112,8 @@ async def confirm(*, session: AsyncSession, booking: Booking, reservation: Reser
     reserved for it are marked for recovery to release.
     """
     event = reservation.event
+    items = priced_items(booking, event)
+    prices = {item["unit_price"] for item in items}
     values: dict[str, Any] = {
         "status": BookingStatus.CONFIRMED,
         "user_email": reservation.email,
@@ -94,9 +122,13 @@ async def confirm(*, session: AsyncSession, booking: Booking, reservation: Reser
         "event_timezone": event.timezone,
         "event_venue": event.venue,
         "event_city": event.city,
-        "unit_price": event.price,
+        # One price for every ticket, or none when the types differ (`items` has each).
+        "unit_price": Decimal(prices.pop()) if len(prices) == 1 else None,
         "currency": event.currency,
-        "total_price": event.price * Decimal(booking.tickets),
+        "total_price": sum(
+            (Decimal(item["unit_price"]) * item["quantity"] for item in items), Decimal(0)
+        ),
+        "items": items,
         "updated_at": utcnow(),
     }
     claimed = await session.execute(

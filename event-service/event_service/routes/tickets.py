@@ -61,4 +61,4 @@ async def update_tickets(
         document = await inventory.change_tickets(store=store, event_id=event_id, change=change)
     finally:
         listings.forget()  # even a refusal may follow a change (a take-over, an undo)
-    return event_public(document)
+    return event_public(document, show_hidden=True)  # services book hidden types too
