@@ -1,4 +1,4 @@
-import type { Booking, Event, Notification, User } from '@/lib/api/models'
+import type { Booking, Event, Notification, TicketType, User } from '@/lib/api/models'
 import type { Role } from '@/lib/auth/token-store'
 
 /** An unsigned token with the claims the app reads; the services are not involved in unit tests. */
@@ -14,7 +14,26 @@ export function makeToken({
   return `${encode({ alg: 'EdDSA', typ: 'JWT' })}.${encode({ sub, email, role, exp })}.signature`
 }
 
+export function aTicketType(overrides: Partial<TicketType> = {}): TicketType {
+  return {
+    id: 'default',
+    name: 'Admission',
+    description: '',
+    price: '25.00',
+    capacity: 100,
+    available: 80,
+    sales_start: null,
+    sales_end: null,
+    min_per_order: 1,
+    max_per_order: 1000,
+    hidden: false,
+    sale_status: 'on-sale',
+    ...overrides,
+  }
+}
+
 export function anEvent(overrides: Partial<Event> = {}): Event {
+  const available = overrides.available_tickets ?? 80
   return {
     id: '65f0c0ffee0000000000a001',
     title: 'Summer Concert',
@@ -33,6 +52,14 @@ export function anEvent(overrides: Partial<Event> = {}): Event {
     status: 'scheduled',
     created_at: '2026-01-01T00:00:00Z',
     updated_at: '2026-01-01T00:00:00Z',
+    ticket_types: [
+      aTicketType({
+        price: overrides.price ?? '25.00',
+        capacity: overrides.total_tickets ?? 100,
+        available,
+        sale_status: available > 0 ? 'on-sale' : 'sold-out',
+      }),
+    ],
     ...overrides,
   }
 }
@@ -50,6 +77,7 @@ export function aBooking(overrides: Partial<Booking> = {}): Booking {
     currency: 'EUR',
     tickets: 2,
     total_price: '50.00',
+    items: [{ ticket_type_id: 'default', name: 'Admission', quantity: 2, unit_price: '25.00' }],
     status: 'confirmed',
     failure_reason: null,
     idempotency_key: null,

@@ -2,7 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 
 import { bookingsApi } from '@/lib/api/client'
 import { countHeader, unwrap } from '@/lib/api/errors'
-import type { Booking, BookingStatus } from '@/lib/api/models'
+import type { Booking, BookingItem, BookingStatus } from '@/lib/api/models'
 import { queryKeys } from '@/lib/api/query-keys'
 
 export const BOOKINGS_PAGE_SIZE = 10
@@ -32,15 +32,20 @@ export function useBookings({ userId, status, page }: BookingsFilter) {
   })
 }
 
-export type BookTicketsInput = { tickets: number; idempotencyKey: string }
+/** `tickets` of the event's one type, or `items`: several types, all booked or none. */
+export type BookTicketsInput = { idempotencyKey: string } & (
+  | { tickets: number; items?: undefined }
+  | { items: BookingItem[]; tickets?: undefined }
+)
 
 export function useBookTickets(eventId: string) {
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: async ({ tickets, idempotencyKey }: BookTicketsInput): Promise<Booking> => {
+    mutationFn: async ({ tickets, items, idempotencyKey }: BookTicketsInput): Promise<Booking> => {
+      const body = items ? { event_id: eventId, items } : { event_id: eventId, tickets }
       const { data } = await unwrap(
         bookingsApi.POST('/bookings', {
-          body: { event_id: eventId, tickets },
+          body,
           params: { header: { 'Idempotency-Key': idempotencyKey } },
         }),
       )

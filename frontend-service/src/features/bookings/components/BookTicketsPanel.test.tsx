@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { useState } from 'react'
 import { describe, expect, it, vi } from 'vitest'
 
-import { aBooking, anEvent } from '@/testing/builders'
+import { aBooking, anEvent, aTicketType } from '@/testing/builders'
 import { json, problem, stubFetch } from '@/testing/fetch-stub'
 import { renderWithApp } from '@/testing/render'
 
@@ -120,5 +120,56 @@ describe('BookTicketsPanel', () => {
     renderWithApp(<BookTicketsPanel event={anEvent({ status: 'cancelled' })} />, signedIn)
     expect(screen.getByText('This event has been cancelled.')).toBeInTheDocument()
     expect(screen.queryByRole('button', { name: /Book/ })).not.toBeInTheDocument()
+  })
+
+  describe('with several ticket types', () => {
+    const festival = anEvent({
+      ticket_types: [
+        aTicketType({ id: 'default', name: 'Standard', price: '20.00', available: 50 }),
+        aTicketType({ id: 'vip', name: 'VIP', price: '75.50', available: 0, sale_status: 'sold-out' }),
+        aTicketType({ id: 'late', name: 'Late', available: 10, sales_start: '2099-01-01T10:00:00Z' }),
+        aTicketType({ id: 'group', name: 'Group', price: '15.00', available: 40, min_per_order: 4, max_per_order: 6 }),
+      ],
+    })
+
+    it('lists each type with its price and what is left, and closes the ones not on sale', () => {
+      renderWithApp(<BookTicketsPanel event={festival} />, signedIn)
+      expect(screen.getByText('50 left')).toBeInTheDocument()
+      expect(screen.getByText('Sold out')).toBeInTheDocument()
+      expect(screen.getByText(/^On sale from/)).toBeInTheDocument()
+      expect(screen.getByLabelText('VIP tickets')).toBeDisabled()
+      expect(screen.getByLabelText('Late tickets')).toBeDisabled()
+      const group = within(screen.getByLabelText('Group tickets')).getAllByRole('option')
+      expect(group.map((option) => option.textContent)).toEqual(['0', '4', '5', '6'])
+      expect(screen.getByRole('button', { name: 'Choose tickets' })).toBeDisabled()
+    })
+
+    it('books two types in one booking with their total', async () => {
+      const { calls } = stubFetch(
+        { method: 'POST', path: '/bookings', reply: json(aBooking({ tickets: 6, total_price: '100.00' }), { status: 201 }) },
+        { method: 'GET', path: /^\/events\//, reply: json(festival) },
+      )
+      renderWithApp(<BookTicketsPanel event={festival} />, signedIn)
+      const user = userEvent.setup()
+      await user.selectOptions(screen.getByLabelText('Standard tickets'), '2')
+      await user.selectOptions(screen.getByLabelText('Group tickets'), '4')
+      expect(screen.getByText('€100.00')).toBeInTheDocument()
+      await user.click(screen.getByRole('button', { name: 'Book 6 tickets' }))
+      expect(await screen.findByText('Booking confirmed')).toBeInTheDocument()
+      expect(calls[0]?.body).toEqual({
+        event_id: festival.id,
+        items: [
+          { ticket_type_id: 'default', quantity: 2 },
+          { ticket_type_id: 'group', quantity: 4 },
+        ],
+      })
+    })
+
+    it('keeps the booking within the per-booking maximum across types', async () => {
+      renderWithApp(<BookTicketsPanel event={festival} />, signedIn)
+      await userEvent.setup().selectOptions(screen.getByLabelText('Group tickets'), '6')
+      const standard = within(screen.getByLabelText('Standard tickets')).getAllByRole('option')
+      expect(standard.map((option) => option.textContent)).toEqual(['0', '1', '2', '3', '4'])
+    })
   })
 })

@@ -3,19 +3,25 @@ import { useLocation } from 'react-router'
 
 import { Button, ButtonLink } from '@/components/Button'
 import { SelectField } from '@/components/Field'
-import type { Event } from '@/lib/api/models'
+import type { BookingItem, Event } from '@/lib/api/models'
 import { loginPath } from '@/lib/auth/next-path'
 import { useSession } from '@/lib/auth/use-session'
 import { maxTicketsPerBooking } from '@/lib/config'
-import { formatMoney, multiplyPrice } from '@/lib/format'
+import { eventTimeZone, formatEventDateTime, formatMoney, multiplyPrice } from '@/lib/format'
 import { newIdempotencyKey } from '@/lib/idempotency'
 import { useNow } from '@/lib/use-now'
 
 import { useBookTickets } from '../api/bookings'
 import { type BookingOutcome, isRetryable, outcomeOfError } from '../utils/outcome'
+import { itemsTotal, saleState } from '../utils/ticket-types'
 import { BookingOutcomeMessage } from './BookingOutcomeMessage'
+import { TicketTypePicker } from './TicketTypePicker'
 
-type Attempt = { key: string; tickets: number }
+/** What one attempt asks for: tickets of the event's one type, or several types at once. */
+type Request = { tickets: number } | { items: BookingItem[] }
+type Attempt = { key: string; request: Request }
+
+const sameRequest = (a: Request, b: Request) => JSON.stringify(a) === JSON.stringify(b)
 
 /**
  * Choose how many tickets and book. Each attempt gets its own Idempotency-Key; a retry of an
@@ -26,6 +32,7 @@ export function BookTicketsPanel({ event }: { event: Event }) {
   const location = useLocation()
   const book = useBookTickets(event.id)
   const [tickets, setTickets] = useState(1)
+  const [quantities, setQuantities] = useState<Record<string, number>>({})
   const [attempt, setAttempt] = useState<Attempt | null>(null)
   const [outcome, setOutcome] = useState<BookingOutcome | null>(null)
   const loginHref = loginPath(location.pathname)
@@ -33,18 +40,33 @@ export function BookTicketsPanel({ event }: { event: Event }) {
   const now = useNow(5000)
   const started = new Date(event.starts_at).getTime() <= now
   const closed = event.status === 'cancelled' || started
-  const available = event.available_tickets
-  const most = Math.min(maxTicketsPerBooking, Math.max(available, 0))
-  const chosen = Math.min(tickets, Math.max(most, 1))
+  const timeZone = eventTimeZone(event)
+  const types = event.ticket_types
+  const several = types.length > 1
+  // One type (or an event listed before types): its window and limits bound the count.
+  const only = types.length === 1 ? types[0] : undefined
+  const onlyState = only ? saleState(only, now) : null
+  const available = only ? Math.min(event.available_tickets, only.available) : event.available_tickets
+  const fewest = only?.min_per_order ?? 1
+  const most = Math.min(maxTicketsPerBooking, Math.max(available, 0), only?.max_per_order ?? maxTicketsPerBooking)
+  const chosen = Math.max(Math.min(tickets, most), fewest)
+
+  const items: BookingItem[] = types
+    .map((type) => ({ ticket_type_id: type.id, quantity: quantities[type.id] ?? 0 }))
+    .filter((item) => item.quantity > 0)
+  const count = several ? items.reduce((sum, item) => sum + item.quantity, 0) : chosen
+  const total = several ? itemsTotal(types, quantities) : multiplyPrice(only?.price ?? event.price, chosen)
+  const request: Request = several ? { items } : { tickets: chosen }
 
   const send = (current: Attempt) => {
     setAttempt(current)
     book.mutate(
-      { tickets: current.tickets, idempotencyKey: current.key },
+      { ...current.request, idempotencyKey: current.key },
       {
         onSuccess: (booking) => {
           setOutcome({ kind: 'confirmed', booking })
           setAttempt(null)
+          setQuantities({}) // what is left changed: each type is chosen afresh
         },
         onError: (error) => {
           const result = outcomeOfError(error)
@@ -58,8 +80,9 @@ export function BookTicketsPanel({ event }: { event: Event }) {
   const onSubmit = (formEvent: FormEvent) => {
     formEvent.preventDefault()
     if (book.isPending) return
-    // The same attempt (same count, outcome unknown) keeps its key; anything else is a new one.
-    send(attempt && attempt.tickets === chosen ? attempt : { key: newIdempotencyKey(), tickets: chosen })
+    if (count === 0) return
+    // The same attempt (same request, outcome unknown) keeps its key; anything else is new.
+    send(attempt && sameRequest(attempt.request, request) ? attempt : { key: newIdempotencyKey(), request })
   }
 
   return (
@@ -88,7 +111,37 @@ export function BookTicketsPanel({ event }: { event: Event }) {
             {event.status === 'cancelled' ? 'This event has been cancelled.' : 'This event has already started.'}
           </p>
         )
-      ) : available <= 0 ? (
+      ) : several ? (
+        <form onSubmit={onSubmit} className="mt-4 flex flex-col gap-4">
+          <TicketTypePicker
+            types={types}
+            currency={event.currency}
+            timeZone={timeZone}
+            now={now}
+            cap={maxTicketsPerBooking}
+            quantities={quantities}
+            onChange={(typeId, quantity) => {
+              setQuantities((current) => ({ ...current, [typeId]: quantity }))
+              if (outcome?.kind !== 'unavailable') setOutcome(null)
+            }}
+          />
+          <p className="flex items-baseline justify-between text-slate-800">
+            <span>Total</span>
+            <strong className="text-xl" aria-live="polite">
+              {formatMoney(total, event.currency)}
+            </strong>
+          </p>
+          <Button type="submit" busy={book.isPending} disabled={count === 0}>
+            {count === 0 ? 'Choose tickets' : `Book ${count} ticket${count === 1 ? '' : 's'}`}
+          </Button>
+        </form>
+      ) : onlyState === 'not-yet-on-sale' || onlyState === 'sale-ended' ? (
+        <p className="mt-4 font-medium text-slate-800">
+          {onlyState === 'sale-ended'
+            ? 'The sale has ended.'
+            : `Tickets go on sale ${formatEventDateTime(only?.sales_start ?? '', timeZone)}.`}
+        </p>
+      ) : available <= 0 || most < fewest ? (
         // After a sold-out answer, the message above already says so.
         outcome?.kind !== 'sold-out' && <p className="mt-4 font-medium text-red-800">Sold out: no tickets are left.</p>
       ) : (
@@ -103,16 +156,16 @@ export function BookTicketsPanel({ event }: { event: Event }) {
               if (outcome?.kind !== 'unavailable') setOutcome(null)
             }}
           >
-            {Array.from({ length: most }, (_, index) => index + 1).map((count) => (
-              <option key={count} value={count}>
-                {count}
+            {Array.from({ length: most - fewest + 1 }, (_, index) => fewest + index).map((option) => (
+              <option key={option} value={option}>
+                {option}
               </option>
             ))}
           </SelectField>
           <p className="flex items-baseline justify-between text-slate-800">
             <span>Total</span>
             <strong className="text-xl" aria-live="polite">
-              {formatMoney(multiplyPrice(event.price, chosen), event.currency)}
+              {formatMoney(total, event.currency)}
             </strong>
           </p>
           <Button type="submit" busy={book.isPending}>

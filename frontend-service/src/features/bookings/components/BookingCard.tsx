@@ -5,6 +5,7 @@ import type { Booking } from '@/lib/api/models'
 import { eventTimeZone, formatEventDateTime, formatMoney } from '@/lib/format'
 import { useNow } from '@/lib/use-now'
 
+import { bookedTickets } from '../utils/ticket-types'
 import { BookingStatusBadge } from './BookingStatusBadge'
 
 type Props = { booking: Booking; onCancel: (booking: Booking) => void }
@@ -39,7 +40,7 @@ export function BookingCard({ booking, onCancel }: Props) {
         </div>
         <div>
           <dt className="text-sm text-slate-600">Tickets</dt>
-          <dd>{booking.tickets}</dd>
+          <dd>{booking.items.length > 1 ? bookedTickets(booking) : booking.tickets}</dd>
         </div>
         <div>
           <dt className="text-sm text-slate-600">Total</dt>

@@ -5,6 +5,7 @@ import { Button } from '@/components/Button'
 import { formatMoney } from '@/lib/format'
 
 import type { BookingOutcome } from '../utils/outcome'
+import { bookedTickets } from '../utils/ticket-types'
 
 type Props = { outcome: BookingOutcome; onRetry: () => void; retrying: boolean; loginHref: string }
 
@@ -15,7 +16,7 @@ export function BookingOutcomeMessage({ outcome, onRetry, retrying, loginHref }:
       return (
         <Alert tone="success" title="Booking confirmed">
           <p>
-            {booking.tickets} ticket{booking.tickets === 1 ? '' : 's'}
+            {bookedTickets(booking)}
             {booking.total_price && booking.currency ? `, ${formatMoney(booking.total_price, booking.currency)}` : ''}.
           </p>
           <p className="mt-1 wrap-anywhere">

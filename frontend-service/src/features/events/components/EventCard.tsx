@@ -3,7 +3,9 @@ import { Link } from 'react-router'
 import { AvailabilityBadge } from '@/components/AvailabilityBadge'
 import { Badge } from '@/components/Badge'
 import type { Event } from '@/lib/api/models'
-import { categoryLabels, eventTimeZone, formatEventDateTime, formatPrice } from '@/lib/format'
+import { categoryLabels, eventTimeZone, formatEventDateTime } from '@/lib/format'
+
+import { priceLabel } from '../utils/price'
 
 export function EventCard({ event }: { event: Event }) {
   const timeZone = eventTimeZone(event)
@@ -35,7 +37,7 @@ export function EventCard({ event }: { event: Event }) {
       </dl>
       <p className="mt-4 text-lg font-semibold text-slate-900">
         <span className="sr-only">Price: </span>
-        {formatPrice(event.price, event.currency)}
+        {priceLabel(event)}
       </p>
     </article>
   )

@@ -1,9 +1,10 @@
 import { AvailabilityBadge } from '@/components/AvailabilityBadge'
 import { Badge } from '@/components/Badge'
 import type { Event } from '@/lib/api/models'
-import { categoryLabels, eventTimeZone, formatEventDateTime, formatEventTime, formatPrice } from '@/lib/format'
+import { categoryLabels, eventTimeZone, formatEventDateTime, formatEventTime } from '@/lib/format'
 
 import { descriptionParagraphs } from '../utils/description'
+import { priceLabel } from '../utils/price'
 
 function sameLocalDay(a: string, b: string, timeZone: string): boolean {
   const day = new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'short' })
@@ -50,8 +51,8 @@ export function EventDetails({ event }: { event: Event }) {
           </dd>
         </div>
         <div>
-          <dt className="text-sm font-medium text-slate-600">Price per ticket</dt>
-          <dd>{formatPrice(event.price, event.currency)}</dd>
+          <dt className="text-sm font-medium text-slate-600">Price</dt>
+          <dd>{priceLabel(event)}</dd>
         </div>
         <div>
           <dt className="text-sm font-medium text-slate-600">Tickets left</dt>

@@ -20,6 +20,8 @@ type EventFormProps = {
   initial: EventFormValues
   /** Tickets already sold: the total cannot go below them. */
   soldTickets?: number
+  /** The event sells several ticket types: tickets and price are set per type instead. */
+  perType?: boolean
   submitLabel: string
   busy: boolean
   error: unknown
@@ -39,7 +41,7 @@ function serverErrors(error: unknown): { fields: EventFormErrors; message: strin
   return { fields, message: Object.keys(fields).length > 0 ? 'Please correct the marked fields.' : error.message }
 }
 
-export function EventForm({ initial, soldTickets = 0, submitLabel, busy, error, onSubmit }: EventFormProps) {
+export function EventForm({ initial, soldTickets = 0, perType = false, submitLabel, busy, error, onSubmit }: EventFormProps) {
   const [values, setValues] = useState(initial)
   const [errors, setErrors] = useState<EventFormErrors>({})
   const [attempts, setAttempts] = useState(0)
@@ -102,11 +104,28 @@ export function EventForm({ initial, soldTickets = 0, submitLabel, busy, error, 
           label="Total tickets"
           inputMode="numeric"
           required
-          hint={soldTickets > 0 ? `${soldTickets} already sold.` : 'Up to 1,000,000.'}
+          disabled={perType}
+          hint={
+            perType
+              ? 'The sum of the ticket types below.'
+              : soldTickets > 0
+                ? `${soldTickets} already sold.`
+                : 'Up to 1,000,000.'
+          }
           {...field('totalTickets')}
+          // Set per type, it follows the event as its types change.
+          value={perType ? initial.totalTickets : values.totalTickets}
         />
         <div className="grid grid-cols-[1fr_6rem] gap-3">
-          <TextField label="Price per ticket" inputMode="decimal" required {...field('price')} />
+          <TextField
+            label="Price per ticket"
+            inputMode="decimal"
+            required
+            disabled={perType}
+            hint={perType ? 'Set per ticket type below.' : undefined}
+            {...field('price')}
+            value={perType ? initial.price : values.price}
+          />
           <TextField label="Currency" maxLength={3} required autoCapitalize="characters" {...field('currency')} />
         </div>
       </div>

@@ -101,20 +101,53 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** BookingCreate */
+        /**
+         * BookingCreate
+         * @description Tickets of the event's `default` type (`tickets`, the seed's way), or of several types
+         *     at once (`items`: all are booked or none), not both.
+         */
         BookingCreate: {
             /** Event Id */
             event_id: string;
+            /** Tickets */
+            tickets?: number | null;
             /**
-             * Tickets
-             * @description At most MAX_TICKETS_PER_BOOKING.
+             * Items
+             * @description Several ticket types in one booking; at most MAX_TICKETS_PER_BOOKING tickets in all.
              */
-            tickets: number;
+            items?: components["schemas"]["BookingItemCreate"][] | null;
             /**
              * User Id
              * @description Book on someone's behalf (admins); defaults to the caller.
              */
             user_id?: string | null;
+        };
+        /** BookingItemCreate */
+        BookingItemCreate: {
+            /**
+             * Ticket Type Id
+             * @description One of the event's `ticket_types`.
+             */
+            ticket_type_id: string;
+            /** Quantity */
+            quantity: number;
+        };
+        /** BookingItemPublic */
+        BookingItemPublic: {
+            /** Ticket Type Id */
+            ticket_type_id: string;
+            /**
+             * Name
+             * @description The type's name when it was booked.
+             */
+            name: string | null;
+            /** Quantity */
+            quantity: number;
+            /**
+             * Unit Price
+             * @description Its price when it was booked.
+             */
+            unit_price: string | null;
         };
         /** BookingPublic */
         BookingPublic: {
@@ -149,6 +182,11 @@ export interface components {
             tickets: number;
             /** Total Price */
             total_price: string | null;
+            /**
+             * Items
+             * @description What was booked, per ticket type, with names and prices as booked (empty for bookings made before ticket types).
+             */
+            items: components["schemas"]["BookingItemPublic"][];
             status: components["schemas"]["BookingStatus"];
             /** Failure Reason */
             failure_reason: string | null;

@@ -39,7 +39,7 @@ export interface paths {
         head?: never;
         /**
          * Edit an event (its organizer or an admin)
-         * @description Changing `total_tickets` moves `available_tickets` by the same difference; 409 when that would go below the tickets already sold.
+         * @description Changing `total_tickets` moves `available_tickets` by the same difference; 409 when that would go below the tickets already sold. An event with several ticket types changes each type's capacity instead (`PATCH /events/{id}/ticket_types/{type_id}`); `price` is the `default` type's.
          */
         patch: operations["events-update_event"];
         trace?: never;
@@ -64,6 +64,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events/{event_id}/ticket_types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every ticket type of an event, hidden ones too (its organizer or an admin) */
+        get: operations["ticket types-list_ticket_types"];
+        put?: never;
+        /**
+         * Add a ticket type (its organizer or an admin)
+         * @description The type goes after the others; its capacity joins the event's tickets. Returns the event with every type, hidden ones included.
+         */
+        post: operations["ticket types-add_ticket_type"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{event_id}/ticket_types/{type_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a ticket type (its organizer or an admin)
+         * @description Absent fields stay; `sales_start`/`sales_end` set to null open that side of the window. `capacity` may rise at any time and fall only down to the tickets of this type already sold (409, with `sold_tickets`). Returns the event with every type.
+         */
+        patch: operations["ticket types-update_ticket_type"];
+        trace?: never;
+    };
     "/events/{event_id}/update_tickets": {
         parameters: {
             query?: never;
@@ -74,7 +115,7 @@ export interface paths {
         get?: never;
         /**
          * Reserve or release tickets (services and admins)
-         * @description `delta` < 0 reserves, > 0 releases, for the booking named by `reference`. Atomic and idempotent per (event, reference, direction): a replay returns the first outcome without applying twice. Returns the event after the change. 409 when too few tickets are left (the body has `available_tickets`), the event is cancelled or started, or a release does not match a reservation. A release may come first: a release of a reference that reserved nothing is refused as `not-reserved` and bars the reference for good, so a reservation with it arriving later is refused as `released` and takes no tickets. A caller that gave up on a reservation can therefore release it at once, whether or not the reservation ever arrives.
+         * @description `delta` < 0 reserves, > 0 releases, for the booking named by `reference`. Atomic and idempotent per (event, reference, direction): a replay returns the first outcome without applying twice. Returns the event after the change. 409 when too few tickets are left (the body has `available_tickets`), the event is cancelled or started, or a release does not match a reservation. A release may come first: a release of a reference that reserved nothing is refused as `not-reserved` and bars the reference for good, so a reservation with it arriving later is refused as `released` and takes no tickets. A caller that gave up on a reservation can therefore release it at once, whether or not the reservation ever arrives. `ticket_type_id` or `items` name the ticket types (several types are reserved all or none); a change naming none reserves the `default` type, and a release naming none gives back what its reservation took.
          */
         put: operations["tickets-update_tickets"];
         post?: never;
@@ -127,7 +168,11 @@ export interface components {
          * @enum {string}
          */
         EventCategory: "concert" | "conference" | "sports" | "theatre" | "workshop" | "other";
-        /** EventCreate */
+        /**
+         * EventCreate
+         * @description An event with one pool of tickets (`total_tickets`, `price`: the seed's way, one
+         *     `default` type) or with `ticket_types` (the first becomes `default`), not both.
+         */
         EventCreate: {
             /** Title */
             title: string;
@@ -157,19 +202,17 @@ export interface components {
              */
             timezone: string;
             /** Total Tickets */
-            total_tickets: number;
-            /**
-             * Price
-             * @description Two decimal places, e.g. `25.00`
-             * @default 0.00
-             */
-            price: number | string;
+            total_tickets?: number | null;
+            /** Price */
+            price?: (number | string) | null;
             /**
              * Currency
              * @description ISO 4217 code, e.g. EUR (any case; answered in upper case).
              * @default EUR
              */
             currency: string;
+            /** Ticket Types */
+            ticket_types?: components["schemas"]["TicketTypeCreate"][] | null;
         };
         /** EventPublic */
         EventPublic: {
@@ -200,7 +243,10 @@ export interface components {
             total_tickets: number;
             /** Available Tickets */
             available_tickets: number;
-            /** Price */
+            /**
+             * Price
+             * @description The `default` ticket type's price.
+             */
             price: string;
             /** Currency */
             currency: string;
@@ -217,6 +263,11 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /**
+             * Ticket Types
+             * @description What the event sells, in order; hidden types only to its organizer.
+             */
+            ticket_types: components["schemas"]["TicketTypePublic"][];
         };
         /**
          * EventStatus
@@ -310,7 +361,7 @@ export interface components {
          * @description Why a ticket change was refused: the `reason` of a 409 from `update_tickets`.
          * @enum {string}
          */
-        RefusalReason: "insufficient" | "cancelled" | "started" | "exceeds-total" | "not-reserved" | "released" | "exceeds-reservation" | "reference" | "in-progress";
+        RefusalReason: "insufficient" | "cancelled" | "started" | "exceeds-total" | "not-reserved" | "released" | "exceeds-reservation" | "reference" | "in-progress" | "outside-sale-window" | "unknown-ticket-type" | "below-minimum" | "above-maximum" | "items-required";
         /** TicketChange */
         TicketChange: {
             /**
@@ -323,6 +374,16 @@ export interface components {
              * @description Identifies the booking; replays with it apply once.
              */
             reference: string;
+            /**
+             * Ticket Type Id
+             * @description The type to change; `default` when neither this nor `items`.
+             */
+            ticket_type_id?: string | null;
+            /**
+             * Items
+             * @description Several types at once, all or none; quantities add up to `|delta|`. A release naming no type gives back what its reservation took.
+             */
+            items?: components["schemas"]["TicketItem"][] | null;
         };
         /**
          * TicketConflictProblem
@@ -357,8 +418,181 @@ export interface components {
              * @description The event's available tickets when it was refused.
              */
             available_tickets?: number | null;
+            /**
+             * Ticket Type Id
+             * @description The ticket type the refusal is about, if one.
+             */
+            ticket_type_id?: string | null;
+            /**
+             * Ticket Type Available
+             * @description That type's available tickets when it was refused.
+             */
+            ticket_type_available?: number | null;
+            /**
+             * Sales Start
+             * @description `outside-sale-window`: when the type's sale starts.
+             */
+            sales_start?: string | null;
+            /**
+             * Sales End
+             * @description `outside-sale-window`: when the type's sale ends.
+             */
+            sales_end?: string | null;
         } & {
             [key: string]: unknown;
+        };
+        /** TicketItem */
+        TicketItem: {
+            /**
+             * Ticket Type Id
+             * @description The ticket type's id within its event (`default` for the first).
+             */
+            ticket_type_id: string;
+            /** Quantity */
+            quantity: number;
+        };
+        /**
+         * TicketRequestProblem
+         * @description The body of a 422 from `update_tickets`: an invalid body (`errors`), or a change no
+         *     order may make (`reason`, and the type it is about).
+         */
+        TicketRequestProblem: {
+            /**
+             * Type
+             * @description URI identifying the problem type.
+             * @default about:blank
+             */
+            type: string;
+            /** Title */
+            title: string;
+            /** Status */
+            status: number;
+            /** Detail */
+            detail?: string | null;
+            /** Instance */
+            instance?: string | null;
+            /** Request Id */
+            request_id?: string | null;
+            /**
+             * Errors
+             * @description For validation problems: the offending fields.
+             */
+            errors?: components["schemas"]["FieldError"][] | null;
+            /** @description What no order may ask for; absent for an invalid body. */
+            reason?: components["schemas"]["RefusalReason"] | null;
+            /**
+             * Ticket Type Id
+             * @description The type it is about.
+             */
+            ticket_type_id?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * TicketSaleStatus
+         * @enum {string}
+         */
+        TicketSaleStatus: "on-sale" | "not-yet-on-sale" | "sale-ended" | "sold-out";
+        /**
+         * TicketTypeCreate
+         * @description One kind of ticket an event sells, with its own price, capacity and rules.
+         */
+        TicketTypeCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Price
+             * @description Two decimal places, e.g. `25.00`
+             * @default 0.00
+             */
+            price: number | string;
+            /** Capacity */
+            capacity: number;
+            /**
+             * Sales Start
+             * @description When the type goes on sale; on sale at once when absent.
+             */
+            sales_start?: string | null;
+            /**
+             * Sales End
+             * @description When its sale ends; at the event's start when absent.
+             */
+            sales_end?: string | null;
+            /**
+             * Min Per Order
+             * @default 1
+             */
+            min_per_order: number;
+            /**
+             * Max Per Order
+             * @default 1000
+             */
+            max_per_order: number;
+            /**
+             * Hidden
+             * @description Only sold through an access code; not listed to buyers.
+             * @default false
+             */
+            hidden: boolean;
+        };
+        /** TicketTypePublic */
+        TicketTypePublic: {
+            /**
+             * Id
+             * @description The ticket type's id within its event (`default` for the first).
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Description */
+            description: string;
+            /** Price */
+            price: string;
+            /** Capacity */
+            capacity: number;
+            /** Available */
+            available: number;
+            /** Sales Start */
+            sales_start: string | null;
+            /** Sales End */
+            sales_end: string | null;
+            /** Min Per Order */
+            min_per_order: number;
+            /** Max Per Order */
+            max_per_order: number;
+            /** Hidden */
+            hidden: boolean;
+            /** @description Whether it can be booked right now. */
+            sale_status: components["schemas"]["TicketSaleStatus"];
+        };
+        /**
+         * TicketTypeUpdate
+         * @description Fields to change; absent ones stay. Capacity may go down only to what is sold.
+         */
+        TicketTypeUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Description */
+            description?: string | null;
+            /** Price */
+            price?: (number | string) | null;
+            /** Capacity */
+            capacity?: number | null;
+            /** Sales Start */
+            sales_start?: string | null;
+            /** Sales End */
+            sales_end?: string | null;
+            /** Min Per Order */
+            min_per_order?: number | null;
+            /** Max Per Order */
+            max_per_order?: number | null;
+            /** Hidden */
+            hidden?: boolean | null;
         };
     };
     responses: never;
@@ -757,6 +991,291 @@ export interface operations {
             };
         };
     };
+    "ticket types-list_ticket_types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketTypePublic"][];
+                };
+            };
+            /** @description The access token is invalid or expired, or predates a change of the account's role or password (refresh it). No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only the event's organizer or an admin may manage its types */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No event has this id (or no type this id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description user-service, which says whether the token is still current, cannot be reached. Tokens cannot be verified: user-service's signing keys are unavailable. MongoDB, where the service keeps its data, cannot be reached; see `Retry-After`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "ticket types-add_ticket_type": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketTypeCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPublic"];
+                };
+            };
+            /** @description The access token is invalid or expired, or predates a change of the account's role or password (refresh it). No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only the event's organizer or an admin may manage its types */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No event has this id (or no type this id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The event is cancelled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than `MAX_REQUEST_BYTES` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid, or the event would hold too many */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description user-service, which says whether the token is still current, cannot be reached. Tokens cannot be verified: user-service's signing keys are unavailable. MongoDB, where the service keeps its data, cannot be reached; see `Retry-After`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "ticket types-update_ticket_type": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: string;
+                type_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketTypeUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPublic"];
+                };
+            };
+            /** @description The access token is invalid or expired, or predates a change of the account's role or password (refresh it). No bearer access token was sent. The access token is invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer`: the operation needs a bearer access token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only the event's organizer or an admin may manage its types */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No event has this id (or no type this id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The event is cancelled, or the capacity is below what is sold */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than `MAX_REQUEST_BYTES` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid, or the rules contradict each other */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error; quote `request_id` when reporting it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description user-service, which says whether the token is still current, cannot be reached. Tokens cannot be verified: user-service's signing keys are unavailable. MongoDB, where the service keeps its data, cannot be reached; see `Retry-After`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "tickets-update_tickets": {
         parameters: {
             query?: never;
@@ -810,7 +1329,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused; `reason` says why: `insufficient` (too few left, see `available_tickets`), `cancelled`, `started`, `not-reserved` (a release of a reference that reserved nothing; the reference is barred from then on), `released` (a reservation whose reference was released first: nothing is held), `exceeds-reservation`, `exceeds-total`, `reference` (used for another quantity) or `in-progress` (an earlier request for this change still runs: retry after `Retry-After`) */
+            /** @description Refused; `reason` says why: `insufficient` (too few left, see `available_tickets`), `cancelled`, `started`, `not-reserved` (a release of a reference that reserved nothing; the reference is barred from then on), `released` (a reservation whose reference was released first: nothing is held), `exceeds-reservation`, `exceeds-total`, `reference` (used for another quantity) `outside-sale-window` (the type's window is in `sales_start`/`sales_end`) or `in-progress` (an earlier request for this change still runs: retry after `Retry-After`) */
             409: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -830,13 +1349,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request is invalid: `errors` lists the offending fields (a body that is not JSON is named with the line and column where it breaks). */
+            /** @description The body is invalid, or `reason` says what no order may ask: `unknown-ticket-type`, `below-minimum` or `above-maximum` (the type's per-order limits; `ticket_type_id` names it), `items-required` (a partial release of several types must name them) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["TicketRequestProblem"];
                 };
             };
             /** @description Unexpected error; quote `request_id` when reporting it */

@@ -115,6 +115,21 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * BookedItem
+         * @description Tickets of one type in a booking, as booked.
+         */
+        BookedItem: {
+            /** Name */
+            name: string;
+            /** Quantity */
+            quantity: number;
+            /**
+             * Unit Price
+             * @description Two decimal places, e.g. `45.00`.
+             */
+            unit_price: number | string;
+        };
+        /**
          * BookingCancelledNotificationCreate
          * @description A booking was cancelled; subject and body come from notification-service's templates.
          */
@@ -205,9 +220,9 @@ export interface components {
             tickets: number;
             /**
              * Unit Price
-             * @description Two decimal places, e.g. `45.00`.
+             * @description The price of every ticket; absent when the types differ.
              */
-            unit_price: number | string;
+            unit_price?: (number | string) | null;
             /**
              * Total Price
              * @description Two decimal places, e.g. `45.00`.
@@ -218,6 +233,11 @@ export interface components {
              * @description ISO 4217 code, e.g. EUR.
              */
             currency: string;
+            /**
+             * Items
+             * @description Per ticket type, when a booking has several.
+             */
+            items?: components["schemas"]["BookedItem"][] | null;
         };
         /**
          * BookingFailedNotificationCreate
