@@ -133,6 +133,38 @@ async def test_booking_email_shows_the_local_time_and_the_total_once(
     assert content.count("2026") == 1
 
 
+async def test_booking_email_of_several_ticket_types_lists_each(
+    notifications_client: httpx.AsyncClient,
+    service_headers: dict[str, str],
+    smtp_sink: SmtpSink,
+    user: TestUser,
+) -> None:
+    payload = _with_facts(
+        "booking_confirmed",
+        tickets=5,
+        unit_price=None,
+        total_price="115.50",
+        items=[
+            {"name": "Stalls", "quantity": 2, "unit_price": "30.00"},
+            {"name": "Balcony", "quantity": 3, "unit_price": "18.50"},
+        ],
+    )
+    payload["data"] = {name: value for name, value in payload["data"].items() if value is not None}
+    payload["user_email"] = user.email
+    stored = await post_notification(notifications_client, service_headers, payload)
+
+    (message,) = await wait_for_messages(smtp_sink, user.email)
+
+    text = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert text is not None
+    assert html is not None
+    assert "Tickets:           2 Stalls, 3 Balcony" in text.get_content()
+    assert "2 Stalls, 3 Balcony" in html.get_content()
+    assert "115.50 EUR" in text.get_content()
+    assert "5 tickets" in stored["body"]
+
+
 async def test_failed_booking_email_says_nothing_is_held_and_shows_no_price(
     notifications_client: httpx.AsyncClient,
     service_headers: dict[str, str],
