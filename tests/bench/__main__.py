@@ -29,8 +29,14 @@ async def _with_task_dump(work: Coroutine[Any, Any, int]) -> int:
 
 
 def _rush_size(text: str) -> RushSize:
-    tickets, buyers, attempts, most = (int(part) for part in text.split(","))
-    return RushSize(tickets=tickets, buyers=buyers, attempts=attempts, max_tickets=most)
+    tickets, buyers, attempts, most, *types = (int(part) for part in text.split(","))
+    return RushSize(
+        tickets=tickets,
+        buyers=buyers,
+        attempts=attempts,
+        max_tickets=most,
+        types=types[0] if types else 1,
+    )
 
 
 def main() -> None:
@@ -60,9 +66,9 @@ def main() -> None:
     parser.add_argument(
         "--rush",
         type=_rush_size,
-        metavar="TICKETS,BUYERS,ATTEMPTS,MAX",
+        metavar="TICKETS,BUYERS,ATTEMPTS,MAX[,TYPES]",
         help="the rush's size, e.g. 1000,50,3000,1: 3,000 single-ticket attempts from 50 "
-        "buyers (default 1000,200,5000,4)",
+        "buyers (default 1000,200,5000,4); a fifth number sells that many ticket types",
     )
     parser.add_argument(
         "--no-ceiling", action="store_true", help="skip measuring the skeleton's ceiling"

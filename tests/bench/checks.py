@@ -121,14 +121,22 @@ class _Accounting:
         return self.pending == 0 and self.owed == 0
 
 
+def _confirmed_by_type(connection: psycopg.Connection[Any]) -> dict[str, dict[str, int]]:
+    """Per event, the confirmed bookings' tickets per ticket type (`default` when none)."""
+    held: dict[str, dict[str, int]] = {}
+    rows = connection.execute(
+        "SELECT event_id, tickets, items FROM bookings WHERE status = 'confirmed'"
+    )
+    for event_id, tickets, items in rows:
+        kinds = held.setdefault(event_id, {})
+        for item in items or [{"ticket_type_id": "default", "quantity": tickets}]:
+            kinds[item["ticket_type_id"]] = kinds.get(item["ticket_type_id"], 0) + item["quantity"]
+    return held
+
+
 def _accounting(platform: Platform) -> _Accounting:
     with psycopg.connect(platform.bookings_database) as connection:
-        confirmed = dict(
-            connection.execute(
-                "SELECT event_id, sum(tickets) FROM bookings "
-                "WHERE status = 'confirmed' GROUP BY event_id"
-            ).fetchall()
-        )
+        confirmed = _confirmed_by_type(connection)
         row = connection.execute(
             "SELECT count(*) FILTER (WHERE status = 'pending'), "
             "count(*) FILTER (WHERE release_pending) FROM bookings"
@@ -137,15 +145,18 @@ def _accounting(platform: Platform) -> _Accounting:
     with MongoClient(platform.mongo_url) as mongo:
         events = list(
             mongo[platform.events_db]["events"].find(
-                {}, {"total_tickets": 1, "available_tickets": 1}
+                {}, {"total_tickets": 1, "available_tickets": 1, "ticket_types": 1}
             )
         )
     oversold = mismatches = 0
     for event in events:
-        total, available = event["total_tickets"], event["available_tickets"]
-        held = int(confirmed.pop(str(event["_id"]), 0))
-        oversold += max(0, held - total, -available)
-        mismatches += total - available != held
+        held = confirmed.pop(str(event["_id"]), {})
+        counters = [(event["total_tickets"], event["available_tickets"], sum(held.values()))]
+        for type_id, kind in (event.get("ticket_types") or {}).items():
+            counters.append((kind["total"], kind["available"], held.pop(type_id, 0)))
+        oversold += sum(max(0, sold - total, -available) for total, available, sold in counters)
+        wrong = any(total - available != sold for total, available, sold in counters)
+        mismatches += wrong or any(held.values())  # tickets of types the event lacks
     mismatches += len(confirmed)  # bookings of events that do not exist
     return _Accounting(oversold, mismatches, pending, owed, len(events))
 

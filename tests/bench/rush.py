@@ -1,16 +1,24 @@
 """rush: one event, many buyers at once, most of them arriving after the sell-out.
 
 Every attempt books 1-4 tickets (a seeded random draw) as one of the buyers, round robin, with
-all of them in flight at once. `bookings_per_s` counts confirmed bookings over the time the
-tickets lasted (until the last confirmation), `bookings_per_s_to_90pct` until 90% of the tickets
-were confirmed; `requests_per_s` every answer over the whole run.
+all of them in flight at once. With `types` > 1 the event sells that many ticket types (the
+tickets split evenly) and each attempt books its tickets as `items`, each ticket of a type drawn
+at random: one booking may hold several types.
+
+`bookings_per_s` counts confirmed bookings over the time the tickets lasted (until the last
+confirmation), `bookings_per_s_to_90pct` until 90% of the tickets were confirmed;
+`requests_per_s` every answer over the whole run.
 """
 
 import random
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import httpx
 
 from tests.bench import cpu, store
 from tests.bench.checks import Expected
@@ -25,6 +33,7 @@ class RushSize:
     buyers: int = 200
     attempts: int = 5000
     max_tickets: int = 4
+    types: int = 1
 
 
 FULL = RushSize()
@@ -45,16 +54,15 @@ async def run_rush(
         admin = await admin_token(users)
         buyers = await register_buyers(users, size.buyers)
     async with client(platform.events, 1) as events:
-        event_id = await create_event(events, admin, size.tickets, "The Rush")
+        event_id, type_ids = await _create_rush_event(events, admin, size)
     draw = random.Random(seed)
     quantities = [draw.randint(1, size.max_tickets) for _ in range(size.attempts)]
+    bodies = [_booking_body(event_id, type_ids, quantity, draw) for quantity in quantities]
     async with client(platform.bookings, size.buyers) as bookings:
 
         async def book(index: int) -> Any:
             return await bookings.post(
-                "/bookings",
-                json={"event_id": event_id, "tickets": quantities[index]},
-                headers=buyers[index % size.buyers].auth,
+                "/bookings", json=bodies[index], headers=buyers[index % size.buyers].auth
             )
 
         with profiling(list(profile), "rush"):
@@ -73,6 +81,7 @@ async def run_rush(
     most_sold_after, most_bookings = _most_sold(confirmed, size.tickets, started)
     figures = {
         "tickets": size.tickets,
+        "ticket_types": size.types,
         "buyers": size.buyers,
         "attempts": size.attempts,
         "statuses": dict(sorted(result.statuses.items())),
@@ -95,6 +104,46 @@ async def run_rush(
         "store_ops_per_booking": store.per_booking(counted, served, len(confirmed)),
     }
     return RushOutcome(figures, expected, result)
+
+
+async def _create_rush_event(
+    events: httpx.AsyncClient, admin: str, size: RushSize
+) -> tuple[str, list[str]]:
+    """The rush's event: one pool of tickets, or `size.types` types sharing them evenly."""
+    if size.types == 1:
+        return await create_event(events, admin, size.tickets, "The Rush"), []
+    shares = [
+        size.tickets // size.types + (i < size.tickets % size.types) for i in range(size.types)
+    ]
+    kinds = [
+        {"name": f"Tier {i + 1}", "price": f"{20 + 10 * i}.00", "capacity": share}
+        for i, share in enumerate(shares)
+    ]
+    created = await events.post(
+        "/events",
+        headers={"Authorization": f"Bearer {admin}"},
+        json={
+            "title": "The Rush, in tiers",
+            "venue": "Loopback Hall",
+            "city": "Benchville",
+            "ticket_types": kinds,
+            "starts_at": (datetime.now(UTC) + timedelta(days=30)).isoformat(),
+        },
+    )
+    created.raise_for_status()
+    event = created.json()
+    return event["id"], [kind["id"] for kind in event["ticket_types"]]
+
+
+def _booking_body(
+    event_id: str, type_ids: list[str], quantity: int, draw: random.Random
+) -> dict[str, Any]:
+    """`quantity` tickets of the one pool, or each of a type drawn at random (as items)."""
+    if not type_ids:
+        return {"event_id": event_id, "tickets": quantity}
+    picked = Counter(draw.choice(type_ids) for _ in range(quantity))
+    items = [{"ticket_type_id": kind, "quantity": n} for kind, n in sorted(picked.items())]
+    return {"event_id": event_id, "items": items}
 
 
 def _most_sold(confirmed: list[Any], tickets: int, started: float) -> tuple[float | None, int]:
