@@ -4,7 +4,8 @@ from typing import Annotated, Any
 from fastapi import Depends
 
 from event_service.clients.users import AccessStates
-from event_service.models import EventStore
+from event_service.models import Document, EventStore
+from event_service.service import catalogue
 from event_service.service.directory import Directory
 from event_service.service.listings import RecentListings
 from service_kit.auth import CurrentPrincipal, Principal, Role
@@ -83,3 +84,19 @@ OrganizerPrincipal = Annotated[
     Principal, Depends(require_current_roles(Role.ORGANIZER, Role.ADMIN))
 ]
 InventoryPrincipal = Annotated[Principal, Depends(require_current_roles(Role.SERVICE, Role.ADMIN))]
+
+
+@answers(
+    {
+        403: {"description": "Only the event's organizer or an admin may manage it"},
+        404: {"description": "No event has this id"},
+    }
+)
+async def _owned_event(event_id: str, principal: CurrentPerson, store: StoreDep) -> Document:
+    document = await catalogue.get_event(store=store, event_id=event_id)
+    catalogue.authorize_owner(document, principal)
+    return document
+
+
+# The event named by the path, loaded and authorized: 404 unknown, 403 not the caller's.
+OwnedEvent = Annotated[Document, Depends(_owned_event)]

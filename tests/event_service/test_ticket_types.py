@@ -1,6 +1,7 @@
 """Ticket types over HTTP: creating them, reserving several at once, their rules, capacity."""
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -46,6 +47,21 @@ async def festival(events_client: httpx.AsyncClient, organizer: TestUser) -> dic
         _kind("VIP", 5, price="80.00", max_per_order=2),
         _kind("Group", 100, min_per_order=4, max_per_order=10),
     )
+
+
+Change = Callable[..., Awaitable[httpx.Response]]
+
+
+@pytest.fixture
+def change(
+    events_client: httpx.AsyncClient, festival: dict[str, Any], service_headers: dict[str, str]
+) -> Change:
+    """A ticket change of the festival, as booking-service sends it."""
+
+    async def send(**body: Any) -> httpx.Response:
+        return await _change(events_client, festival["id"], service_headers, **body)
+
+    return send
 
 
 def _items(event: dict[str, Any], **quantities: int) -> list[dict[str, Any]]:
@@ -115,15 +131,11 @@ async def test_event_with_inconsistent_ways_of_selling_is_refused(
 
 
 async def test_reserving_several_types_moves_each_and_the_sum(
-    events_client: httpx.AsyncClient,
     festival: dict[str, Any],
-    service_headers: dict[str, str],
     event_store: EventStore,
+    change: Change,
 ) -> None:
-    response = await _change(
-        events_client,
-        festival["id"],
-        service_headers,
+    response = await change(
         delta=-7,
         reference="multi-1",
         items=_items(festival, Standard=3, Group=4),
@@ -139,27 +151,20 @@ async def test_reserving_several_types_moves_each_and_the_sum(
 
 
 async def test_one_type_short_reserves_none_of_the_others(
-    events_client: httpx.AsyncClient,
     festival: dict[str, Any],
-    service_headers: dict[str, str],
     event_store: EventStore,
+    change: Change,
 ) -> None:
     vip = _types(festival)["VIP"]["id"]
     for index in range(2):  # 4 of the 5 VIP tickets go
-        taken = await _change(
-            events_client,
-            festival["id"],
-            service_headers,
+        taken = await change(
             delta=-2,
             reference=f"vip-{index}",
             ticket_type_id=vip,
         )
         assert taken.status_code == 200, taken.text
 
-    response = await _change(
-        events_client,
-        festival["id"],
-        service_headers,
+    response = await change(
         delta=-4,
         reference="multi-2",
         items=_items(festival, Standard=2, VIP=2),
@@ -184,17 +189,13 @@ async def test_one_type_short_reserves_none_of_the_others(
     ],
 )
 async def test_quantity_outside_a_types_limits_is_unprocessable_naming_it(
-    events_client: httpx.AsyncClient,
     festival: dict[str, Any],
-    service_headers: dict[str, str],
     quantities: dict[str, int],
     reason: str,
     kind: str,
+    change: Change,
 ) -> None:
-    response = await _change(
-        events_client,
-        festival["id"],
-        service_headers,
+    response = await change(
         delta=-sum(quantities.values()),
         reference=f"limits-{reason}-{kind}",
         items=_items(festival, **quantities),
@@ -280,23 +281,16 @@ async def test_hidden_or_unknown_type_is_not_sold_and_not_listed(
 
 
 async def test_partial_release_of_several_types_must_name_them_and_may_then_be_sent_whole(
-    events_client: httpx.AsyncClient,
     festival: dict[str, Any],
-    service_headers: dict[str, str],
     event_store: EventStore,
+    change: Change,
 ) -> None:
     items = _items(festival, Standard=2, VIP=1)
-    reserved = await _change(
-        events_client, festival["id"], service_headers, delta=-3, reference="rel-1", items=items
-    )
+    reserved = await change(delta=-3, reference="rel-1", items=items)
     assert reserved.status_code == 200, reserved.text
 
-    partial = await _change(
-        events_client, festival["id"], service_headers, delta=1, reference="rel-1"
-    )
-    whole = await _change(
-        events_client, festival["id"], service_headers, delta=3, reference="rel-1"
-    )
+    partial = await change(delta=1, reference="rel-1")
+    whole = await change(delta=3, reference="rel-1")
 
     assert assert_problem(partial, 422)["reason"] == "items-required"
     assert whole.status_code == 200, whole.text
@@ -305,20 +299,14 @@ async def test_partial_release_of_several_types_must_name_them_and_may_then_be_s
 
 
 async def test_release_of_more_of_a_type_than_reserved_is_refused(
-    events_client: httpx.AsyncClient,
     festival: dict[str, Any],
-    service_headers: dict[str, str],
     event_store: EventStore,
+    change: Change,
 ) -> None:
     items = _items(festival, Standard=2, VIP=1)
-    await _change(
-        events_client, festival["id"], service_headers, delta=-3, reference="rel-3", items=items
-    )
+    await change(delta=-3, reference="rel-3", items=items)
 
-    response = await _change(
-        events_client,
-        festival["id"],
-        service_headers,
+    response = await change(
         delta=2,
         reference="rel-3",
         items=_items(festival, VIP=2),
@@ -334,19 +322,14 @@ async def test_release_of_more_of_a_type_than_reserved_is_refused(
 
 
 async def test_release_of_a_multi_type_reservation_gives_back_each_type(
-    events_client: httpx.AsyncClient,
     festival: dict[str, Any],
-    service_headers: dict[str, str],
     event_store: EventStore,
+    change: Change,
 ) -> None:
     items = _items(festival, Standard=2, VIP=1)
-    await _change(
-        events_client, festival["id"], service_headers, delta=-3, reference="rel-2", items=items
-    )
+    await change(delta=-3, reference="rel-2", items=items)
 
-    released = await _change(
-        events_client, festival["id"], service_headers, delta=3, reference="rel-2"
-    )
+    released = await change(delta=3, reference="rel-2")
 
     assert released.status_code == 200, released.text
     kinds = _types(released.json())
@@ -355,20 +338,14 @@ async def test_release_of_a_multi_type_reservation_gives_back_each_type(
 
 
 async def test_replay_with_other_types_is_a_reference_conflict(
-    events_client: httpx.AsyncClient, festival: dict[str, Any], service_headers: dict[str, str]
+    festival: dict[str, Any], change: Change
 ) -> None:
-    first = await _change(
-        events_client,
-        festival["id"],
-        service_headers,
+    first = await change(
         delta=-2,
         reference="rep-1",
         items=_items(festival, Standard=2),
     )
-    other = await _change(
-        events_client,
-        festival["id"],
-        service_headers,
+    other = await change(
         delta=-2,
         reference="rep-1",
         items=_items(festival, VIP=2),
@@ -379,18 +356,14 @@ async def test_replay_with_other_types_is_a_reference_conflict(
 
 
 async def test_last_tickets_of_a_type_go_to_exactly_as_many_buyers(
-    events_client: httpx.AsyncClient,
     festival: dict[str, Any],
-    service_headers: dict[str, str],
     event_store: EventStore,
+    change: Change,
 ) -> None:
     vip = _types(festival)["VIP"]["id"]
 
     async def buy(index: int) -> int:
-        response = await _change(
-            events_client,
-            festival["id"],
-            service_headers,
+        response = await change(
             delta=-2,
             reference=f"race-{index}",
             items=[{"ticket_type_id": vip, "quantity": 1}, *_items(festival, Standard=1)],

@@ -1,13 +1,13 @@
 import { type FormEvent, useState } from 'react'
 import { useLocation } from 'react-router'
 
-import { Button, ButtonLink } from '@/components/Button'
+import { ButtonLink } from '@/components/Button'
 import { SelectField } from '@/components/Field'
 import type { BookingItem, Event } from '@/lib/api/models'
 import { loginPath } from '@/lib/auth/next-path'
 import { useSession } from '@/lib/auth/use-session'
 import { maxTicketsPerBooking } from '@/lib/config'
-import { eventTimeZone, formatEventDateTime, formatMoney, multiplyPrice } from '@/lib/format'
+import { eventTimeZone, formatEventDateTime, multiplyPrice } from '@/lib/format'
 import { newIdempotencyKey } from '@/lib/idempotency'
 import { useNow } from '@/lib/use-now'
 
@@ -15,6 +15,7 @@ import { useBookTickets } from '../api/bookings'
 import { type BookingOutcome, isRetryable, outcomeOfError } from '../utils/outcome'
 import { itemsTotal, saleState } from '../utils/ticket-types'
 import { BookingOutcomeMessage } from './BookingOutcomeMessage'
+import { BookingTotal } from './BookingTotal'
 import { TicketTypePicker } from './TicketTypePicker'
 
 /** What one attempt asks for: tickets of the event's one type, or several types at once. */
@@ -125,15 +126,7 @@ export function BookTicketsPanel({ event }: { event: Event }) {
               if (outcome?.kind !== 'unavailable') setOutcome(null)
             }}
           />
-          <p className="flex items-baseline justify-between text-slate-800">
-            <span>Total</span>
-            <strong className="text-xl" aria-live="polite">
-              {formatMoney(total, event.currency)}
-            </strong>
-          </p>
-          <Button type="submit" busy={book.isPending} disabled={count === 0}>
-            {count === 0 ? 'Choose tickets' : `Book ${count} ticket${count === 1 ? '' : 's'}`}
-          </Button>
+          <BookingTotal total={total} currency={event.currency} count={count} busy={book.isPending} />
         </form>
       ) : onlyState === 'not-yet-on-sale' || onlyState === 'sale-ended' ? (
         <p className="mt-4 font-medium text-slate-800">
@@ -162,15 +155,7 @@ export function BookTicketsPanel({ event }: { event: Event }) {
               </option>
             ))}
           </SelectField>
-          <p className="flex items-baseline justify-between text-slate-800">
-            <span>Total</span>
-            <strong className="text-xl" aria-live="polite">
-              {formatMoney(total, event.currency)}
-            </strong>
-          </p>
-          <Button type="submit" busy={book.isPending}>
-            Book {chosen} ticket{chosen === 1 ? '' : 's'}
-          </Button>
+          <BookingTotal total={total} currency={event.currency} count={count} busy={book.isPending} />
         </form>
       )}
     </div>
