@@ -10,8 +10,6 @@ from service_kit.clock import utcnow_ms
 
 router = APIRouter(prefix="/events/{event_id}/ticket_types", tags=["ticket types"])
 
-NOT_FOUND = {"description": "No event has this id, or it sells no type with this id"}
-
 
 @router.get(
     "",
@@ -51,9 +49,9 @@ async def add_ticket_type(
     summary="Change a ticket type (its organizer or an admin)",
     description="Absent fields stay; `sales_start`/`sales_end` set to null open that side of "
     "the window. `capacity` may rise at any time and fall only down to the tickets of this "
-    "type already sold (409, with `sold_tickets`). Returns the event with every type.",
+    "type already sold (409, with `sold_tickets`). Returns the event with every type; 404 "
+    "(`ticket-type-not-found`) when the event sells no type with this id.",
     responses={
-        404: NOT_FOUND,
         409: {"description": "The event is cancelled, or the capacity is below what is sold"},
         422: {"description": "The body is invalid, or the rules contradict each other"},
     },

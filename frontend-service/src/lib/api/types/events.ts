@@ -100,7 +100,7 @@ export interface paths {
         head?: never;
         /**
          * Change a ticket type (its organizer or an admin)
-         * @description Absent fields stay; `sales_start`/`sales_end` set to null open that side of the window. `capacity` may rise at any time and fall only down to the tickets of this type already sold (409, with `sold_tickets`). Returns the event with every type.
+         * @description Absent fields stay; `sales_start`/`sales_end` set to null open that side of the window. `capacity` may rise at any time and fall only down to the tickets of this type already sold (409, with `sold_tickets`). Returns the event with every type; 404 (`ticket-type-not-found`) when the event sells no type with this id.
          */
         patch: operations["ticket types-update_ticket_type"];
         trace?: never;
@@ -1022,7 +1022,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Only the event's organizer or an admin may manage its types */
+            /** @description Only the event's organizer or an admin may manage it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1031,7 +1031,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No event has this id (or no type this id) */
+            /** @description No event has this id */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1106,7 +1106,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Only the event's organizer or an admin may manage its types */
+            /** @description Only the event's organizer or an admin may manage it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1115,7 +1115,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No event has this id (or no type this id) */
+            /** @description No event has this id */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1178,8 +1178,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                event_id: string;
                 type_id: string;
+                event_id: string;
             };
             cookie?: never;
         };
@@ -1209,7 +1209,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Only the event's organizer or an admin may manage its types */
+            /** @description Only the event's organizer or an admin may manage it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1218,7 +1218,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No event has this id (or no type this id) */
+            /** @description No event has this id */
             404: {
                 headers: {
                     [name: string]: unknown;
