@@ -138,7 +138,9 @@ class TicketTypeUpdate(BaseModel):
     max_per_order: PerOrder | None = None
     hidden: bool | None = None
 
-    @field_validator("name", "price", "capacity", "min_per_order", "max_per_order", "hidden")
+    @field_validator(
+        "name", "description", "price", "capacity", "min_per_order", "max_per_order", "hidden"
+    )
     @classmethod
     def not_removed(cls, value: object) -> object:
         if value is None:

@@ -124,6 +124,7 @@ async def test_type_rules_change_and_a_window_can_be_reopened(
     [
         {"capacity": None},
         {"name": None},
+        {"description": None},
         {"min_per_order": 5, "max_per_order": 4},
         {"sales_end": (datetime.now(UTC) + timedelta(days=90)).isoformat()},  # after the start
         {"capacity": -1},
