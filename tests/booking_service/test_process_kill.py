@@ -1,5 +1,6 @@
 """booking-service killed (SIGKILL) between the reservation and the confirmation, then started
-again: its recovery confirms the booking, and every ticket is accounted for.
+again: its recovery confirms the booking, and every ticket is accounted for, of one ticket type
+or of two in one booking.
 
 Everything runs as real processes over TCP: user-, event- and booking-service under uvicorn.
 A proxy in front of event-service forwards the reservation at once but holds its answer back,
@@ -140,10 +141,15 @@ async def tokens(services: dict[str, str]) -> AsyncIterator[dict[str, str]]:
         yield {"user": user.json()["access_token"], "admin": admin.json()["access_token"]}
 
 
+TWO_TYPES = [{"name": "Floor", "capacity": 6}, {"name": "Seated", "capacity": 4}]
+
+
+@pytest.mark.parametrize("two_types", [False, True], ids=["one type", "two types"])
 async def test_killed_between_reservation_and_confirmation_recovers_on_restart(
     databases: dict[str, str],
     services: dict[str, str],
     tokens: dict[str, str],
+    two_types: bool,
 ) -> None:
     async with httpx.AsyncClient(base_url=services["events"]) as events:
         created = await events.post(
@@ -152,11 +158,23 @@ async def test_killed_between_reservation_and_confirmation_recovers_on_restart(
             json={
                 "title": "Kill test",
                 "venue": "Loopback",
-                "total_tickets": 10,
                 "starts_at": (datetime.now(UTC) + timedelta(days=3)).isoformat(),
+                **({"ticket_types": TWO_TYPES} if two_types else {"total_tickets": 10}),
             },
         )
         event_id = created.json()["id"]
+        type_ids = [kind["id"] for kind in created.json()["ticket_types"]]
+    # 3 tickets: of the one type, or 2 floor and 1 seated.
+    order: dict[str, Any] = (
+        {
+            "items": [
+                {"ticket_type_id": type_ids[0], "quantity": 2},
+                {"ticket_type_id": type_ids[1], "quantity": 1},
+            ]
+        }
+        if two_types
+        else {"tickets": 3}
+    )
 
     proxy = HoldingProxy(services["events"])
     async with serve(proxy.app, lifespan="off") as proxy_url:
@@ -166,7 +184,7 @@ async def test_killed_between_reservation_and_confirmation_recovers_on_restart(
                 attempt = asyncio.create_task(
                     client.post(
                         "/bookings",
-                        json={"event_id": event_id, "tickets": 3},
+                        json={"event_id": event_id, **order},
                         headers={"Authorization": f"Bearer {tokens['user']}"},
                     )
                 )
@@ -200,6 +218,14 @@ async def test_killed_between_reservation_and_confirmation_recovers_on_restart(
     async with httpx.AsyncClient(base_url=services["events"]) as events:
         event = (await events.get(f"/events/{event_id}")).json()
     assert event["total_tickets"] - event["available_tickets"] == 3
+    sold = [kind["capacity"] - kind["available"] for kind in event["ticket_types"]]
+    assert sold == ([2, 1] if two_types else [3])
+    with psycopg.connect(databases["bookings"]) as connection:
+        row = connection.execute("SELECT items FROM bookings WHERE id = %s", (booking_id,))
+        [items] = row.fetchone() or (None,)
+    assert [(item["name"], item["quantity"]) for item in items] == (
+        [("Floor", 2), ("Seated", 1)] if two_types else [("Admission", 3)]
+    )
     print(
         f"\nrestarted booking-service confirmed the interrupted booking "
         f"{recovered_after:.2f}s after start (including process start-up)"
