@@ -144,10 +144,8 @@ def stored_types(kinds: list[TicketTypeCreate]) -> Document:
 def legacy_types(document: Document) -> Document:
     """The one `default` type of an event stored before ticket types existed."""
     kind = stored_type(
-        TicketTypeCreate(
-            name="Admission",
-            price=decimal_of(document.get("price", "0")),
-            capacity=document["total_tickets"],
+        TicketTypeCreate.one_pool(
+            capacity=document["total_tickets"], price=decimal_of(document.get("price", "0"))
         ),
         position=0,
     )

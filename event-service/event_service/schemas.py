@@ -114,6 +114,11 @@ class TicketTypeCreate(BaseModel):
         default=False, description="Only sold through an access code; not listed to buyers."
     )
 
+    @classmethod
+    def one_pool(cls, *, capacity: int, price: Decimal) -> "TicketTypeCreate":
+        """The one type of an event sold the seed's way (`total_tickets`, `price`)."""
+        return cls(name="Admission", price=price, capacity=capacity)
+
     @model_validator(mode="after")
     def consistent(self) -> "TicketTypeCreate":
         if self.sales_start and self.sales_end and self.sales_end <= self.sales_start:
@@ -214,10 +219,8 @@ class EventCreate(BaseModel):
             return self.ticket_types
         assert self.total_tickets is not None  # one_way_of_selling
         return [
-            TicketTypeCreate(
-                name="Admission",
-                price=self.price or Decimal("0.00"),
-                capacity=self.total_tickets,
+            TicketTypeCreate.one_pool(
+                capacity=self.total_tickets, price=self.price or Decimal("0.00")
             )
         ]
 
@@ -341,10 +344,10 @@ class TicketChange(BaseModel):
                 raise ValueError("the items' quantities must add up to |delta|")
         return self
 
-    def named_items(self) -> list[TicketItem] | None:
-        """The types this change names, or None when it names none."""
+    def named_items(self) -> tuple[tuple[str, int], ...] | None:
+        """(type, quantity) of each type this change names, or None when it names none."""
         if self.items is not None:
-            return self.items
+            return tuple((item.ticket_type_id, item.quantity) for item in self.items)
         if self.ticket_type_id is not None:
-            return [TicketItem(ticket_type_id=self.ticket_type_id, quantity=abs(self.delta))]
+            return ((self.ticket_type_id, abs(self.delta)),)
         return None

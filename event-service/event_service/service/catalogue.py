@@ -23,7 +23,7 @@ from event_service.schemas import (
     EventStatus,
     EventUpdate,
 )
-from event_service.service.ticket_types import resize_type
+from event_service.service.ticket_types import check_type_rules, resize_type
 from service_kit.auth import Principal, Role
 from service_kit.clock import utcnow_ms
 from service_kit.errors import ConflictError, ForbiddenError, UnprocessableError
@@ -36,9 +36,6 @@ async def create_event(
     if event_in.starts_at <= now:
         raise UnprocessableError("starts_at must be in the future.")
     kinds = event_in.types()
-    for kind in kinds:
-        if kind.sales_end is not None and kind.sales_end > event_in.starts_at:
-            raise UnprocessableError(f"Ticket type {kind.name!r} cannot be sold after the start.")
     total = sum(kind.capacity for kind in kinds)
     fields = event_in.model_dump(exclude={"ticket_types", "total_tickets", "price"})
     document: Document = {
@@ -53,6 +50,8 @@ async def create_event(
         "updated_at": now,
         "pending_ops": [],
     }
+    for kind in document["ticket_types"].values():
+        check_type_rules(document, kind)
     result = await store.events.insert_one(document)
     document["_id"] = result.inserted_id
     return document

@@ -8,7 +8,8 @@ A ticket change runs in steps, each one atomic on one document:
 2. the holder of the attempt makes one conditional update of the event: it checks every type's
    availability and rules (sale window, per-order limits, not hidden), moves every type's
    counter and the event's sum, and records `{entry, attempt}` in `pending_ops`, so all the
-   counter changes and their proof land together: several types are reserved all or none;
+   counter changes and their proof land together: several types are reserved all or none
+   (the conditions, and the reason told when they fail, are in `conditions.py`);
 3. the entry moves `pending -> applied` (or `rejected`, with the reason), but only while it
    still carries that attempt token;
 4. the marker leaves `pending_ops`.
@@ -33,7 +34,6 @@ whole path of a change, retries and take-overs included, is the loop in `_run`.
 import asyncio
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from typing import assert_never
 
 from bson import ObjectId
@@ -47,9 +47,9 @@ from event_service.models import (
     LedgerState,
     TicketDirection,
     parse_object_id,
-    ticket_types_of,
 )
-from event_service.schemas import EventStatus, TicketChange
+from event_service.schemas import TicketChange
+from event_service.service.conditions import counter_filter, refusal_reason
 from event_service.service.ledger import (
     Items,
     Rejection,
@@ -128,15 +128,12 @@ async def change_tickets(*, store: EventStore, event_id: str, change: TicketChan
     object_id = parse_object_id(event_id)
     if object_id is None:
         raise EventNotFoundError.for_id(event_id)
-    named = change.named_items()
     request = TicketRequest(
         event_id=object_id,
         reference=change.reference,
         direction=TicketDirection.of(change.delta),
         quantity=abs(change.delta),
-        items=None
-        if named is None
-        else tuple((item.ticket_type_id, item.quantity) for item in named),
+        items=change.named_items(),
     )
     return await _run(store, request, Start())
 
@@ -237,7 +234,7 @@ async def _apply(store: EventStore, entry: Document) -> Step:
         entry = checked
     now = utcnow_ms()
     updated = await store.events.find_one_and_update(
-        _counter_filter(entry, now),
+        counter_filter(entry, now),
         {
             "$inc": counter_moves(entry),
             "$push": {"pending_ops": {"entry": entry["_id"], "attempt": entry["attempt"]}},
@@ -251,7 +248,7 @@ async def _apply(store: EventStore, entry: Document) -> Step:
     if event is None:
         await withdraw(store, entry)
         return Raise(EventNotFoundError.for_id(entry["event_id"]))
-    return Reject(entry, _refusal_reason(entry, event))
+    return Reject(entry, refusal_reason(entry, event))
 
 
 async def _settle(store: EventStore, entry: Document, event: Document) -> Step:
@@ -408,94 +405,6 @@ def _not_reserved(entry: Document) -> Rejection:
     return Rejection(
         RefusalReason.NOT_RESERVED, f"Reference {entry['reference']!r} holds no tickets."
     )
-
-
-def _refusal_reason(entry: Document, event: Document) -> Rejection:
-    if entry["direction"] == TicketDirection.RELEASE:
-        return Rejection(
-            RefusalReason.EXCEEDS_TOTAL, "Releasing these tickets would exceed the total."
-        )
-    if event["status"] == EventStatus.CANCELLED:
-        return Rejection(
-            RefusalReason.CANCELLED, "The event is cancelled; no tickets can be reserved."
-        )
-    now = utcnow_ms()
-    if event["starts_at"] <= now:
-        return Rejection(
-            RefusalReason.STARTED, "The event has already started; tickets are closed."
-        )
-    kinds = dict(ticket_types_of(event))
-    refusals = [
-        refusal
-        for type_id, quantity in entry_items(entry)
-        if (refusal := _type_refusal(type_id, kinds.get(type_id), quantity, now)) is not None
-    ]
-    if refusals:
-        return min(refusals, key=lambda refusal: _REFUSAL_ORDER.index(refusal.reason))
-    available = event["available_tickets"]
-    return Rejection(
-        RefusalReason.INSUFFICIENT,
-        f"Only {available} tickets are available; {entry['quantity']} were requested.",
-    )
-
-
-# When a reservation breaks several rules, the one that says most about the request is told.
-_REFUSAL_ORDER = [
-    RefusalReason.UNKNOWN_TICKET_TYPE,
-    RefusalReason.BELOW_MINIMUM,
-    RefusalReason.ABOVE_MAXIMUM,
-    RefusalReason.OUTSIDE_SALE_WINDOW,
-    RefusalReason.INSUFFICIENT,
-]
-
-
-def _type_refusal(
-    type_id: str, kind: Document | None, quantity: int, now: datetime
-) -> Rejection | None:
-    """Why one type cannot take `quantity` now, or None if it can."""
-    if kind is None or kind["hidden"]:
-        return Rejection(
-            RefusalReason.UNKNOWN_TICKET_TYPE, f"The event sells no ticket type {type_id}.", type_id
-        )
-    name = kind["name"]
-    if quantity < kind["min_per_order"]:
-        detail = f"{name!r} is sold at least {kind['min_per_order']} at a time; {quantity} asked."
-        return Rejection(RefusalReason.BELOW_MINIMUM, detail, type_id)
-    if quantity > kind["max_per_order"]:
-        detail = f"{name!r} is sold at most {kind['max_per_order']} at a time; {quantity} asked."
-        return Rejection(RefusalReason.ABOVE_MAXIMUM, detail, type_id)
-    if not kind["sales_start"] <= now < kind["sales_end"]:
-        detail = f"{name!r} is not on sale now."
-        return Rejection(RefusalReason.OUTSIDE_SALE_WINDOW, detail, type_id)
-    if kind["available"] < quantity:
-        detail = f"Only {kind['available']} {name!r} tickets are left; {quantity} were requested."
-        return Rejection(RefusalReason.INSUFFICIENT, detail, type_id)
-    return None
-
-
-def _counter_filter(entry: Document, now: datetime) -> Document:
-    """Step 2's condition: the event exists and every type can take this change now."""
-    condition: Document = {"_id": entry["event_id"]}
-    items = entry_items(entry)
-    if entry["direction"] == TicketDirection.RESERVE:
-        condition |= {"status": EventStatus.SCHEDULED, "starts_at": {"$gt": now}}
-        for type_id, quantity in items:
-            kind = f"ticket_types.{type_id}"
-            condition |= {
-                f"{kind}.available": {"$gte": quantity},
-                f"{kind}.hidden": False,
-                f"{kind}.sales_start": {"$lte": now},
-                f"{kind}.sales_end": {"$gt": now},
-                f"{kind}.min_per_order": {"$lte": quantity},
-                f"{kind}.max_per_order": {"$gte": quantity},
-            }
-        return condition
-    bounds = [{"$lte": [{"$add": ["$available_tickets", entry["quantity"]]}, "$total_tickets"]}]
-    for type_id, quantity in items:
-        kind = f"ticket_types.{type_id}"
-        condition[f"{kind}.total"] = {"$gte": 0}  # the type exists: $add of nothing is null
-        bounds.append({"$lte": [{"$add": [f"${kind}.available", quantity]}, f"${kind}.total"]})
-    return {**condition, "$expr": {"$and": bounds}}
 
 
 async def _find_event(store: EventStore, event_id: ObjectId) -> Document | None:

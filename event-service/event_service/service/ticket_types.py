@@ -41,7 +41,8 @@ def _open(document: Document) -> None:
         raise ConflictError("A cancelled event cannot be edited.")
 
 
-def _check_window(document: Document, kind: Document) -> None:
+def check_type_rules(document: Document, kind: Document) -> None:
+    """A stored type's window and per-order limits make sense for the event (422 if not)."""
     if kind["sales_end"] <= kind["sales_start"]:
         raise UnprocessableError(
             f"Ticket type {kind['name']!r}: sales_end must be after sales_start."
@@ -63,7 +64,7 @@ async def add_type(*, store: EventStore, document: Document, kind: TicketTypeCre
     if document["total_tickets"] + kind.capacity > MAX_TOTAL_TICKETS:
         raise UnprocessableError(f"An event holds at most {MAX_TOTAL_TICKETS} tickets.")
     stored = stored_type(kind, position=max(entry["position"] for _, entry in kinds) + 1)
-    _check_window(document, stored)
+    check_type_rules(document, stored)
     updated: Document | None = await store.events.find_one_and_update(
         {"_id": document["_id"], "status": EventStatus.SCHEDULED},
         {
@@ -101,7 +102,7 @@ async def update_type(
     if type_id not in kinds:
         raise TicketTypeNotFoundError.for_id(type_id)
     rules = _rule_changes(update)
-    _check_window(document, {**kinds[type_id], **rules})
+    check_type_rules(document, {**kinds[type_id], **rules})
     changes = {f"ticket_types.{type_id}.{field}": value for field, value in rules.items()}
     if type_id == DEFAULT_TICKET_TYPE and "price" in rules:
         changes["price"] = rules["price"]
