@@ -87,9 +87,7 @@ async def _booking_request(
         user_id=user_id,
         event_id=booking_in.event_id,
         tickets=booking_in.quantity,
-        items=None
-        if booking_in.items is None
-        else tuple((item.ticket_type_id, item.quantity) for item in booking_in.items),
+        items=booking_in.asked_items(),
         created_by=principal.subject,
         idempotency_key=idempotency_key,
     )

@@ -1,7 +1,7 @@
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -24,6 +24,13 @@ TicketTypeId = Annotated[
     str, StringConstraints(min_length=1, max_length=24, pattern=r"^[a-z0-9]+$")
 ]
 MAX_ITEMS = 20
+# (ticket type id, quantity) per type asked for, as booking-service passes them around.
+Items = tuple[tuple[str, int], ...]
+
+
+def items_json(items: Items) -> list[dict[str, Any]]:
+    """`items` as stored with a booking and sent to event-service."""
+    return [{"ticket_type_id": type_id, "quantity": quantity} for type_id, quantity in items]
 
 
 class BookingItemCreate(BaseModel):
@@ -63,6 +70,12 @@ class BookingCreate(BaseModel):
             if len(set(kinds)) != len(kinds):
                 raise ValueError("each ticket type may appear once in items")
         return self
+
+    def asked_items(self) -> Items | None:
+        """(type, quantity) of each type asked for; None for `tickets` of the default type."""
+        if self.items is None:
+            return None
+        return tuple((item.ticket_type_id, item.quantity) for item in self.items)
 
     @property
     def quantity(self) -> int:

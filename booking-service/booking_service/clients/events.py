@@ -15,6 +15,7 @@ from booking_service.clients.errors import (
     TicketsUnavailableError,
     refused_for_good,
 )
+from booking_service.schemas import Items, items_json
 from service_kit.retry import Deadline, RetryPolicy, nothing_sent
 
 SERVICE = "event-service"
@@ -84,13 +85,13 @@ class EventsClient:
         event_id: str,
         tickets: int,
         reference: str,
-        items: tuple[tuple[str, int], ...] | None = None,
+        items: Items | None = None,
         deadline: Deadline | None = None,
     ) -> EventSnapshot:
         """Reserve `tickets` of the default type, or the types in `items`, all or none."""
         change: dict[str, Any] = {"delta": -tickets, "reference": reference}
         if items is not None:
-            change["items"] = [{"ticket_type_id": kind, "quantity": n} for kind, n in items]
+            change["items"] = items_json(items)
         return await self._change(event_id=event_id, change=change, deadline=deadline)
 
     async def release(
@@ -162,8 +163,8 @@ class EventsClient:
             )
             self.availability.saw_refusal(event_id, refusal, asked_at)
             raise refusal
-        if response.status_code == 422 and isinstance(reason := response.json().get("reason"), str):
-            body = response.json()
+        body = response.json() if response.status_code == 422 else {}
+        if isinstance(reason := body.get("reason"), str):
             raise TicketRequestRefusedError(
                 body.get("detail") or "No order may ask for these tickets.",
                 reason=reason,

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from booking_service.clients import Clients
 from booking_service.models import Booking
+from booking_service.schemas import Items, items_json
 from booking_service.service import failures, queries, replays, saga
 from booking_service.service.admission import Admission
 from booking_service.statuses import BookingStatus
@@ -27,7 +28,7 @@ class BookingRequest:
     created_by: str
     idempotency_key: str | None
     # (ticket type id, quantity) per type; None: `tickets` of the event's default type.
-    items: tuple[tuple[str, int], ...] | None = None
+    items: Items | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -147,9 +148,7 @@ async def _record(
             user_id=request.user_id,
             event_id=request.event_id,
             tickets=request.tickets,
-            items=None
-            if request.items is None
-            else [{"ticket_type_id": kind, "quantity": n} for kind, n in request.items],
+            items=None if request.items is None else items_json(request.items),
             status=BookingStatus.PENDING,
             idempotency_key=request.idempotency_key,
             request_fingerprint=request.fingerprint,

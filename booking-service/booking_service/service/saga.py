@@ -31,6 +31,7 @@ from booking_service.clients.errors import (
 )
 from booking_service.clients.events import DEFAULT_TICKET_TYPE, EventSnapshot
 from booking_service.models import Booking, OutboxMessage
+from booking_service.schemas import Items
 from booking_service.service.notices import booking_notice
 from booking_service.service.replays import describe_failure
 from booking_service.statuses import BookingStatus
@@ -68,7 +69,7 @@ async def reserve(*, clients: Clients, booking: Booking) -> Reservation:
     return Reservation(email=user.email, event=event)
 
 
-def asked_items(booking: Booking) -> tuple[tuple[str, int], ...] | None:
+def asked_items(booking: Booking) -> Items | None:
     """The ticket types a booking asked for; None when it asked for the default type."""
     if not booking.items:
         return None
