@@ -83,7 +83,8 @@ export function formatLocalDateTime(iso: string): string {
   return formatter(DATE_LOCALE, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))
 }
 
-function cents(amount: string | number): number {
+/** A decimal amount in whole cents, so sums and products stay exact. */
+export function cents(amount: string | number): number {
   return Math.round(Number(amount) * 100)
 }
 

@@ -1,4 +1,5 @@
 import type { Booking, TicketType } from '@/lib/api/models'
+import { cents } from '@/lib/format'
 
 /** Where a type's sale stands at `now` (the server's `sale_status` was right when fetched). */
 export type SaleState = 'on-sale' | 'not-yet-on-sale' | 'sale-ended' | 'sold-out'
@@ -21,11 +22,8 @@ export function quantityChoices(type: TicketType, cap: number): number[] {
 
 /** The total of the chosen counts, in cents-exact two-decimal form. */
 export function itemsTotal(types: TicketType[], quantities: Record<string, number>): string {
-  const cents = types.reduce(
-    (sum, type) => sum + Math.round(Number(type.price) * 100) * (quantities[type.id] ?? 0),
-    0,
-  )
-  return (cents / 100).toFixed(2)
+  const total = types.reduce((sum, type) => sum + cents(type.price) * (quantities[type.id] ?? 0), 0)
+  return (total / 100).toFixed(2)
 }
 
 /** "3 tickets", or "2 Standard, 1 Balcony" for a booking of several types. */
